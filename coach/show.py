@@ -1,0 +1,39 @@
+"""The Script as text a person reads top to bottom: what is said, when, and every timed pause."""
+
+from __future__ import annotations
+
+import textwrap
+
+from content import Script
+
+INDENT = " " * 9
+
+
+def clock(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes:2d}:{rest:02d}"
+
+
+def _wrap(text: str, first: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent=first, subsequent_indent=INDENT + "  ")
+
+
+def script_text(script: Script) -> str:
+    lines = [f"{script.title[0].upper()}{script.title[1:]}: {clock(script.duration_s).strip()} planned"
+             f" (hold scale {script.hold_scale:g})", ""]
+    at = 0.0
+    for step in script.steps:
+        heading = step.name + (f", {step.side} side" if step.side else "") + (f", set {step.set}" if step.set > 1 else "")
+        lines.append(f"{clock(at)}  {heading}")
+        for segment in step.segments:
+            if segment.kind == "say":
+                lines.append(_wrap(f"“{segment.text}”", INDENT))
+            elif segment.kind == "chime":
+                lines.append(f"{INDENT}♪ {segment.name} chime")
+            else:
+                lines.append(f"{INDENT}[{segment.purpose} {segment.seconds:g} s]")
+                for cue in segment.cues:
+                    lines.append(_wrap(f"+{cue.at_s:g}s “{cue.text}”", INDENT + "  "))
+            at += segment.seconds
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,247 @@
+"""Closed schemas for exercises and routines.
+
+Every text field here is spoken aloud to someone lying on the floor with their eyes closed, so the
+schema also enforces how it is written: numbers as words, side placeholders only where an
+exercise has sides.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+SourceName = Annotated[str, StringConstraints(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]
+Spoken = Annotated[str, StringConstraints(min_length=2, strip_whitespace=True)]
+
+Position = Literal[
+    "standing", "seated", "kneeling", "hands-and-knees", "lying-on-front", "lying-on-back", "with-partner"
+]
+# The order a routine moves through: up to down, so nobody stands up again once on the floor.
+POSITION_ORDER: tuple[str, ...] = Position.__args__
+Equipment = Literal["strap", "wall", "chair", "none"]
+Target = Literal["hips", "hip-flexors", "lower-back", "hamstrings", "glutes", "inner-thighs", "core", "spine"]
+Sides = Literal["both", "each", "alternating"]
+SIDE_NAMES = ("right", "left")
+PLACEHOLDERS = {"side", "other"}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldProblems(ValueError):
+    """Several problems found by one cross-field check, each tied to its own field."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def fill(text: str, side: str | None) -> str:
+    """Put the side into a text: '{side}' is the working side, '{other}' the one at rest."""
+    if side is None:
+        return text
+    other = SIDE_NAMES[1 - SIDE_NAMES.index(side)]
+    return text.format(side=side, other=other)
+
+
+class Hold(Model):
+    """A static hold, timed in seconds or counted in slow breaths."""
+
+    seconds: int | None = Field(None, gt=0, le=300)
+    breaths: int | None = Field(None, gt=0, le=30)
+    breath_s: float = Field(6.0, ge=3, le=12, description="length of one slow breath")
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> Hold:
+        if (self.seconds is None) == (self.breaths is None):
+            raise ValueError("give the hold in seconds or in breaths, not both or neither")
+        return self
+
+    def planned_s(self, scale: float = 1.0) -> float:
+        if self.seconds is not None:
+            return float(max(5, round(self.seconds * scale)))
+        return self.scaled_breaths(scale) * self.breath_s
+
+    def scaled_breaths(self, scale: float) -> int:
+        return max(2, round((self.breaths or 0) * scale))
+
+
+class Phase(Model):
+    """One beat of a repetition: the word said at its start and how long it lasts."""
+
+    cue: str | None = None
+    seconds: float = Field(gt=0, le=30)
+
+
+class Reps(Model):
+    """Repetitions at a tempo, such as pulses, circles or lifts."""
+
+    count: int = Field(gt=0, le=100)
+    noun: str = Field("repetitions", description="what one repetition is called: 'circles', 'pulses'")
+    phases: list[Phase] = Field(min_length=1)
+    counted: bool = True
+
+    @property
+    def rep_s(self) -> float:
+        return sum(p.seconds for p in self.phases)
+
+    def scaled_count(self, scale: float) -> int:
+        return max(3, round(self.count * scale))
+
+
+class Part(Model):
+    """One timed block of an exercise: a hold or a run of reps, with what to say before it."""
+
+    say: str | None = None
+    hold: Hold | None = None
+    reps: Reps | None = None
+
+    @model_validator(mode="after")
+    def _hold_or_reps(self) -> Part:
+        if (self.hold is None) == (self.reps is None):
+            raise ValueError("each part needs a hold or reps (exactly one)")
+        return self
+
+
+class Exercise(Model):
+    id: Slug
+    name: str
+    summary: str = Field(description="one line for listings: what it is and what it does")
+    why: str = Field(description="why it helps, spoken when the user asks")
+    position: Position
+    equipment: list[Equipment] = Field(default_factory=lambda: ["none"], min_length=1)
+    targets: list[Target] = Field(min_length=1)
+    side_of: str = Field("side", description="what the sides are: 'leg', 'knee', 'side'")
+    sides: Sides
+    setup: list[Spoken] = Field(min_length=1)
+    steps: list[Spoken] = Field(min_length=1)
+    parts: list[Part] = Field(min_length=1)
+    sets: int = Field(1, gt=0, le=10)
+    rest_s: int = Field(15, ge=0, le=120)
+    breathing: Spoken
+    feel: Spoken
+    release: Spoken
+    cautions: list[Spoken] = Field(default_factory=list)
+    easier: str | None = None
+    harder: str | None = None
+    sources: list[SourceName] = Field(min_length=1)
+
+    def spoken_texts(self) -> dict[str, str]:
+        """Every text a listener hears, keyed by its field path."""
+        texts = {"name": self.name, "summary": self.summary, "why": self.why, "breathing": self.breathing,
+                 "feel": self.feel, "release": self.release, "side_of": self.side_of}
+        for field in ("setup", "steps", "cautions"):
+            texts |= {f"{field}.{i}": t for i, t in enumerate(getattr(self, field))}
+        for field in ("easier", "harder"):
+            if getattr(self, field):
+                texts[field] = getattr(self, field)
+        for i, part in enumerate(self.parts):
+            if part.say:
+                texts[f"parts.{i}.say"] = part.say
+            if part.reps:
+                texts[f"parts.{i}.reps.noun"] = part.reps.noun
+                texts |= {f"parts.{i}.reps.phases.{j}.cue": p.cue for j, p in enumerate(part.reps.phases) if p.cue}
+        return texts
+
+    @model_validator(mode="after")
+    def _spoken_well(self) -> Exercise:
+        problems = []
+        sided = self.sides != "both"
+        for field, text in self.spoken_texts().items():
+            if re.search(r"\d", text):
+                problems.append((field, "write numbers as words, a speech engine reads them better"))
+            try:
+                names = placeholders(text)
+            except ValueError as exc:
+                problems.append((field, f"broken placeholder ({exc})"))
+                continue
+            if names - PLACEHOLDERS:
+                problems.append((field, f"unknown placeholder {sorted(names - PLACEHOLDERS)}; use {{side}} or {{other}}"))
+            elif names and not sided:
+                problems.append((field, "{side} needs sides 'each' or 'alternating'"))
+        if self.sides == "each" and not any("side" in placeholders(s) for s in self.steps):
+            problems.append(("steps", "an exercise done on each side must name the {side} in its steps"))
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+
+class RoutineItem(Model):
+    exercise: Slug
+    hold_s: int | None = Field(None, gt=0, le=300, description="override every timed hold")
+    breaths: int | None = Field(None, gt=0, le=30, description="override every breath-counted hold")
+    reps: int | None = Field(None, gt=0, le=100, description="override every rep count")
+    sets: int | None = Field(None, gt=0, le=10)
+    optional: bool = Field(False, description="may be dropped to fit a shorter time")
+
+
+class Routine(Model):
+    id: Slug
+    title: str
+    description: str
+    focus: list[Target] = Field(min_length=1)
+    audience: Literal["self", "partner"] = "self"
+    items: list[RoutineItem] = Field(min_length=1)
+    extras: list[Slug] = Field(default_factory=list, description="exercises that may be added to fit a longer time")
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> Routine:
+        ids = [item.exercise for item in self.items] + self.extras
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise FieldProblems([("items", f"exercises listed more than once: {', '.join(repeated)}")])
+        return self
+
+
+class PositionPhrases(Model):
+    enter: Spoken
+    stay: Spoken
+
+
+class Phrases(Model):
+    """The coach's own sentences around the exercises (`data/speech.yaml`)."""
+
+    intro: dict[Literal["welcome", "equipment", "ready", "partner"], Spoken]
+    positions: dict[Position, PositionPhrases]
+    transition_s: int = Field(gt=0, le=30)
+    settle_s: int = Field(gt=0, le=15)
+    exercise: dict[Literal["first", "next", "last", "side_first", "partner_side_first", "switch", "partner_switch",
+                           "set_of", "rest", "again", "hold_seconds", "hold_breaths", "reps", "begin", "options"], Spoken]
+    cues: dict[Literal["halfway", "ten_left", "breathe_in", "breathe_out", "last_breath", "last_rep"], Spoken]
+    closing: dict[Literal["done", "rest", "see_you"], Spoken]
+    get_up: dict[Position, Spoken]
+    equipment: dict[Literal["strap", "wall", "chair"], Spoken]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Phrases:
+        problems = []
+        for group in ("intro", "exercise", "cues", "closing", "get_up", "equipment", "positions"):
+            expected = type(self).model_fields[group].annotation.__args__[0].__args__
+            missing = [key for key in expected if key not in getattr(self, group)]
+            problems += [(f"{group}.{key}", "missing") for key in missing]
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+
+class Safety(Model):
+    """Disclaimer and red flags (`data/safety.yaml`), spoken by both narrators."""
+
+    disclaimer: Spoken
+    stop_rule: Spoken
+    red_flags_lead: Spoken
+    red_flags: list[Spoken] = Field(min_length=3)
+    red_flags_close: Spoken
+    red_flags_short: Spoken = Field(description="the closing's one-sentence reminder")
+
+    def red_flags_text(self) -> str:
+        return f"{self.red_flags_lead}: {', '.join(self.red_flags)}. {self.red_flags_close}"

@@ -1,0 +1,63 @@
+"""Numbers and lengths of time as words a speech engine reads naturally, and speech length estimates."""
+
+from __future__ import annotations
+
+import re
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+         "sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINALS = {1: "first", 2: "second", 3: "third", 5: "fifth", 8: "eighth", 9: "ninth", 12: "twelfth"}
+
+# A calm coaching voice: about 160 words a minute, with a short rest at each sentence end.
+WORDS_PER_SECOND = 2.7
+SENTENCE_GAP_S = 0.35
+MIN_SPEECH_S = 0.45
+
+
+def number_words(n: int) -> str:
+    if n < 0:
+        raise ValueError(f"no words for negative number {n}")
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return f"{_ONES[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
+    raise ValueError(f"no words for {n}; nothing in a routine counts that high")
+
+
+def ordinal_words(n: int) -> str:
+    if n in _ORDINALS:
+        return _ORDINALS[n]
+    words = number_words(n)
+    if words.endswith("y"):
+        return words[:-1] + "ieth"
+    return words + "th"
+
+
+def seconds_words(seconds: float) -> str:
+    """'thirty seconds', 'one minute', 'a minute and a half', 'two minutes and ten seconds'."""
+    total = int(round(seconds))
+    minutes, rest = divmod(total, 60)
+    if minutes == 0:
+        return f"{number_words(rest)} second" + ("" if rest == 1 else "s")
+    if minutes == 1 and rest == 30:
+        return "a minute and a half"
+    head = f"{number_words(minutes)} minute" + ("" if minutes == 1 else "s")
+    return head if rest == 0 else f"{head} and {number_words(rest)} seconds"
+
+
+def minutes_words(seconds: float) -> str:
+    """A routine's length as a listener wants it: 'about fourteen minutes'."""
+    minutes = max(1, int(round(seconds / 60)))
+    return f"{number_words(minutes)} minute" + ("" if minutes == 1 else "s")
+
+
+def estimate_speech_s(text: str) -> float:
+    """How long a calm voice takes to say the text; the exporter replaces it with real clip lengths."""
+    words = len(re.findall(r"[\w'-]+", text))
+    sentences = max(1, len(re.findall(r"[.!?;:]+", text)))
+    return round(max(MIN_SPEECH_S, words / WORDS_PER_SECOND + (sentences - 1) * SENTENCE_GAP_S), 2)

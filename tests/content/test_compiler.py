@@ -1,0 +1,166 @@
+"""The Script: every routine compiles into something a listener can follow by ear."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from content import ContentError, compile_routine, plan_routine, compile_plan
+from content.models import SIDE_NAMES
+from content.spoken import minutes_words
+from tests.conftest import ROUTINE_IDS
+
+
+@pytest.fixture(scope="module", params=ROUTINE_IDS)
+def script(request, library):
+    return compile_routine(library, request.param)
+
+
+def spoken(script):
+    for step in script.steps:
+        for segment in step.segments:
+            if segment.kind == "say":
+                yield segment.text
+            elif segment.kind == "pause":
+                yield from (cue.text for cue in segment.cues)
+
+
+def test_every_hold_and_rep_block_becomes_a_timer(script, library):
+    for group in script.exercise_steps():
+        exercise_id = group[0].exercise
+        if exercise_id is None:
+            continue
+        exercise = library.exercise(exercise_id)
+        for step in group:
+            timers = [s for s in step.segments if s.kind == "pause" and s.purpose in ("hold", "reps")]
+            assert len(timers) == len(exercise.parts), (exercise_id, step.side, step.set)
+            assert all(t.seconds >= 5 for t in timers)
+
+
+def test_every_timer_is_announced_and_ends_with_a_chime_and_a_release(script):
+    for step in script.steps:
+        segments = step.segments
+        for i, segment in enumerate(segments):
+            if segment.kind == "pause" and segment.purpose in ("hold", "reps"):
+                announcement = segments[i - 1]
+                assert announcement.kind == "say"
+                assert re.search(r"Hold for|slow breaths|\b(circles|pulses|lifts|leans|bends|steps|rounds|"
+                                 r"lowers|repetitions|holds|lifts)\b", announcement.text), announcement.text
+                assert segments[i + 1].kind == "chime" and segments[i + 1].name == "end"
+
+
+def test_sides_alternate_right_then_left(script, library):
+    for group in script.exercise_steps():
+        exercise_id = group[0].exercise
+        if exercise_id is None or library.exercise(exercise_id).sides != "each":
+            assert all(step.side is None for step in group)
+            continue
+        assert [step.side for step in group] == list(SIDE_NAMES) * (len(group) // 2)
+        for step in group[1::2]:
+            assert step.segments[0].kind == "chime" and step.segments[0].name == "switch"
+            assert "left" in step.segments[1].text
+
+
+def test_durations_add_up(script):
+    assert script.duration_s == pytest.approx(sum(s.seconds for st in script.steps for s in st.segments), abs=0.05)
+    assert script.duration_s == pytest.approx(sum(st.duration_s for st in script.steps), abs=0.05)
+
+
+def test_cues_sit_inside_their_pause_without_talking_over_each_other(script):
+    for step in script.steps:
+        for segment in step.segments:
+            if segment.kind != "pause":
+                continue
+            end = 0.0
+            for cue in segment.cues:
+                assert cue.at_s >= end and cue.at_s + cue.est_s <= segment.seconds
+                end = cue.at_s + cue.est_s
+
+
+def test_no_digits_reach_the_voice(script):
+    for text in spoken(script):
+        assert not re.search(r"\d", text), text
+        assert "{" not in text and "}" not in text, text
+
+
+def test_the_intro_carries_the_disclaimer_and_the_closing_the_red_flags(script, library):
+    intro, closing = script.steps[0], script.steps[-1]
+    assert intro.exercise is None and closing.exercise is None
+    assert library.safety.disclaimer in intro.segments[0].text
+    assert library.safety.stop_rule in intro.segments[0].text
+    closing_text = " ".join(s.text for s in closing.segments if s.kind == "say")
+    assert library.safety.red_flags_short in closing_text
+    assert "stand up slowly" in closing_text or "get up" in closing_text or "stand" in closing_text
+
+
+def test_holds_count_down_and_breath_holds_pace_the_breath(library):
+    script = compile_routine(library, "hip")
+    cues = [[c.text for c in s.cues] for st in script.steps for s in st.segments
+            if s.kind == "pause" and s.purpose == "hold"]
+    timed = [c for c in cues if c[-3:] == ["three", "two", "one"]]
+    breathed = [c for c in cues if c[:2] == ["Breathe in", "and out"] and c[-1] == "Last breath."]
+    assert timed and breathed and len(timed) + len(breathed) == len(cues)
+
+
+def test_rep_drills_are_counted(library):
+    script = compile_routine(library, "hip")
+    pulses = next(s for st in script.steps if st.exercise == "hip-flexion-pulses"
+                  for s in st.segments if s.kind == "pause" and s.purpose == "reps")
+    texts = [c.text for c in pulses.cues]
+    assert texts[:3] == ["five", "ten", "fifteen"] and texts[-1] == "Last one"
+
+
+def test_alternating_reps_call_each_side(library):
+    script = compile_routine(library, "desk")
+    marching = next(s for st in script.steps if st.exercise == "seated-marching"
+                    for s in st.segments if s.kind == "pause" and s.purpose == "reps")
+    assert [c.text for c in marching.cues][:4] == ["right", "left", "right", "left"]
+
+
+def test_the_body_never_returns_to_a_position(script, library):
+    positions = [library.exercise(e).position for e in script.exercise_ids()]
+    runs = [p for p, _ in itertools.groupby(positions)]
+    assert len(runs) == len(set(runs)), runs
+
+
+def test_quick_is_about_five_minutes(library):
+    assert 4.5 * 60 <= compile_routine(library, "quick").duration_s <= 6.5 * 60
+
+
+def test_the_intro_announces_the_real_length(library):
+    for minutes in (None, 12, 25):
+        script = compile_routine(library, "bedtime", minutes)
+        assert f"It takes about {minutes_words(script.duration_s)}." in script.steps[0].segments[0].text
+
+
+@pytest.mark.parametrize("routine_id,minutes", [("hip", 10), ("hip", 30), ("hip", 60), ("lower-back", 10),
+                                                ("lower-back", 25), ("desk", 6), ("core", 20), ("bedtime", 20),
+                                                ("partner", 12), ("quick", 5), ("quick", 8)])
+def test_fitted_lengths_land_within_five_percent(library, routine_id, minutes):
+    script = compile_routine(library, routine_id, minutes)
+    assert abs(script.duration_s - minutes * 60) <= 0.05 * minutes * 60
+    positions = [library.exercise(e).position for e in script.exercise_ids()]
+    runs = [p for p, _ in itertools.groupby(positions)]
+    assert len(runs) == len(set(runs))
+
+
+def test_a_longer_fit_adds_exercises_and_a_shorter_one_drops_them(library):
+    usual = compile_routine(library, "hip").exercise_ids()
+    assert len(compile_routine(library, "hip", 45).exercise_ids()) > len(usual)
+    shorter = compile_routine(library, "hip", 10).exercise_ids()
+    assert len(shorter) < len(usual) and shorter[0] == usual[0] and shorter[-1] == usual[-1]
+
+
+def test_an_impossible_length_says_what_is_possible(library):
+    with pytest.raises(ContentError, match=r"cannot fit the hip routine into 2 minutes; it runs from about"):
+        compile_routine(library, "hip", 2)
+
+
+def test_hold_scale_lengthens_holds(library):
+    plain = compile_routine(library, "lower-back")
+    longer = compile_routine(library, "lower-back", hold_scale=1.5)
+    hold = lambda s: sum(p.seconds for st in s.steps for p in st.segments if p.kind == "pause" and p.purpose == "hold")
+    assert hold(longer) == pytest.approx(1.5 * hold(plain), rel=0.05)
+    assert compile_plan(library, plan_routine(library, "lower-back", hold_scale=1.5)) == longer
