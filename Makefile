@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 run: $(STAMP)
-	$(BIN)/stretch-coach show hip
+	$(BIN)/stretch-coach export hip -o audio/out/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -5,12 +5,17 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from content import ContentError, Library, compile_routine, load_library
 from coach.show import script_text
+from exporter.cache import ClipCache
+from exporter.engines import GTTS_ACCENTS
+from exporter.errors import ExportError
+from exporter.export import RATES, ExportOptions, export_routines
 
 EXIT_CONTENT = 2  # bad content or a request the content cannot satisfy
 EXIT_FAILED = 1  # the work itself failed (network, disk, ffmpeg)
@@ -27,6 +32,12 @@ def reports_errors(command):
             for problem in exc.problems:
                 click.echo(f"error: {problem.message}" if problem.file == "content" else str(problem), err=True)
             sys.exit(EXIT_CONTENT)
+        except ExportError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+        except KeyboardInterrupt:
+            click.echo("stopped: no partial files were left behind; clips made so far stay cached", err=True)
+            sys.exit(130)
 
     return run
 
@@ -108,3 +119,50 @@ def check(paths: tuple[Path, ...]) -> None:
             click.echo(str(problem))
         sys.exit(EXIT_CONTENT)
     click.echo(f"ok: {len(lib.exercises)} exercises, {len(lib.routines)} routines")
+
+
+@main.command()
+@click.argument("routine_ids", metavar="ROUTINE...", nargs=-1)
+@click.option("--all", "all_routines", is_flag=True, help="Export every routine.")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("audio/out"), show_default=True,
+              help="Output folder, or an .mp3 path for a single routine.")
+@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True,
+              help="Voice: Google's (gtts), the offline one (espeak), or Google's when it answers (auto).")
+@click.option("--accent", type=click.Choice(GTTS_ACCENTS), default="com", show_default=True,
+              help="Google voice accent, by Google domain: com (US), co.uk, com.au, ca, co.in, ie, co.za.")
+@click.option("--slow", is_flag=True, help="Google's slower speaking voice.")
+@click.option("--minutes", type=click.FloatRange(1, 120), help="Fit each routine to this many minutes.")
+@click.option("--hold-scale", type=click.FloatRange(0.25, 3), default=1.0, show_default=True,
+              help="Make every hold and rep count longer (>1) or shorter (<1).")
+@click.option("--rate", type=click.Choice([str(r) for r in RATES]), default="24000", show_default=True,
+              help="Sample rate in Hz.")
+@click.option("--bitrate", type=click.Choice(["48k", "64k", "96k", "128k"]), default="64k", show_default=True,
+              help="Constant MP3 bitrate.")
+@click.option("--split", is_flag=True, help="Also write one MP3 per exercise and an .m3u playlist.")
+@click.option("--no-cache", is_flag=True, help="Synthesize every clip afresh and keep none.")
+@reports_errors
+def export(routine_ids, all_routines, out, engine, accent, slow, minutes, hold_scale, rate, bitrate, split, no_cache):
+    """Render ROUTINE... (or --all) to MP3 with exactly timed holds, chapters, a cue sheet and captions."""
+    lib = library()
+    if all_routines == bool(routine_ids):
+        raise click.UsageError("name one or more routines, or give --all")
+    ids = list(lib.routines) if all_routines else list(routine_ids)
+    with tempfile.TemporaryDirectory(prefix="stretch-coach-clips-") as scratch:
+        options = ExportOptions(engine=engine, accent=accent, slow=slow, minutes=minutes, hold_scale=hold_scale,
+                                rate=int(rate), bitrate=bitrate, split=split,
+                                cache=ClipCache(Path(scratch)) if no_cache else ClipCache())
+        for result in export_routines(lib, ids, out, options):
+            minutes_, seconds = divmod(round(result.duration_s), 60)
+            click.echo(f"{result.mp3}  {minutes_}:{seconds:02d}  ({result.synthesized} new clips)")
+
+
+@main.group()
+def cache() -> None:
+    """The clip cache: every phrase synthesized once per voice."""
+
+
+@cache.command("clear")
+def cache_clear() -> None:
+    """Remove every cached clip."""
+    store = ClipCache()
+    click.echo(f"removed {store.clear()} clips from {store.root}")

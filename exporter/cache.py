@@ -1,0 +1,64 @@
+"""The clip cache: each distinct phrase is synthesized once per voice and sample rate.
+
+Clips are stored as WAV files named by a hash of voice, rate and text, written to a temporary file
+and renamed, so two exports running at once, or an export stopped halfway, never leave a torn clip.
+An empty or unreadable entry is treated as missing and made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import wave
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("STRETCH_COACH_CACHE") or platformdirs.user_cache_dir("stretch-coach")) / "clips"
+
+
+class ClipCache:
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else default_cache_dir()
+
+    def path(self, voice: str, rate: int, text: str) -> Path:
+        key = hashlib.sha256(f"{voice}\n{rate}\n{text}".encode()).hexdigest()
+        return self.root / key[:2] / f"{key}.wav"
+
+    def get(self, voice: str, rate: int, text: str) -> np.ndarray | None:
+        path = self.path(voice, rate, text)
+        try:
+            with wave.open(str(path), "rb") as wav:
+                if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) != (1, 2, rate):
+                    return None
+                frames = wav.readframes(wav.getnframes())
+        except (OSError, EOFError, wave.Error):
+            return None
+        samples = np.frombuffer(frames, dtype=np.int16)
+        return samples if samples.size else None
+
+    def put(self, voice: str, rate: int, text: str, samples: np.ndarray) -> None:
+        path = self.path(voice, rate, text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as wav:
+                wav.setnchannels(1)
+                wav.setsampwidth(2)
+                wav.setframerate(rate)
+                wav.writeframes(samples.astype("<i2").tobytes())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def clear(self) -> int:
+        """Remove every cached clip; returns how many there were."""
+        count = sum(1 for _ in self.root.rglob("*.wav")) if self.root.exists() else 0
+        shutil.rmtree(self.root, ignore_errors=True)
+        return count

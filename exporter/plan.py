@@ -1,0 +1,125 @@
+"""The render plan: where every clip, chime and silence goes, to the sample. Plain data, made from the
+Script and the real clip lengths, tested without TTS or ffmpeg.
+
+Timed pauses are placed by sample count, so a thirty second hold is exactly `30 * rate` samples
+whatever was said before it, and nothing drifts over an hour. Cues spoken inside a hold sit at
+their offsets and never move the hold's end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from content.script import Chime, Pause, Say, Script
+
+GAP_S = 0.45  # breathing room between two things said one after the other
+CUE_GAP_S = 0.15
+
+
+@dataclass(frozen=True)
+class Placement:
+    start: int
+    length: int
+    kind: str  # "speech" or "chime"
+    key: str  # the text spoken, or the chime's name
+
+
+@dataclass
+class RenderPlan:
+    rate: int
+    total: int = 0
+    placements: list[Placement] = field(default_factory=list)
+    segments: list[dict] = field(default_factory=list)
+    timers: list[dict] = field(default_factory=list)
+    chapters: list[dict] = field(default_factory=list)
+    dropped_cues: list[str] = field(default_factory=list)
+
+    def seconds(self, samples: int) -> float:
+        return round(samples / self.rate, 3)
+
+    @property
+    def duration_s(self) -> float:
+        return self.seconds(self.total)
+
+
+class _Planner:
+    def __init__(self, plan: RenderPlan, clip_lengths: Mapping[str, int], chime_lengths: Mapping[str, int]):
+        self.plan = plan
+        self.clips = clip_lengths
+        self.chimes = chime_lengths
+        self.cursor = 0
+        self.last_sounded = False
+
+    def segment(self, kind: str, start: int, end: int, **info) -> None:
+        if end > start:
+            self.plan.segments.append({"start_s": self.plan.seconds(start), "end_s": self.plan.seconds(end),
+                                       "kind": kind, **info})
+
+    def sound(self, kind: str, key: str, length: int, where: dict) -> None:
+        if self.last_sounded:
+            gap = int(round(GAP_S * self.plan.rate))
+            self.segment("pause", self.cursor, self.cursor + gap, purpose="gap", **where)
+            self.cursor += gap
+        self.plan.placements.append(Placement(self.cursor, length, kind, key))
+        info = {"text": key} if kind == "speech" else {"name": key}
+        self.segment(kind, self.cursor, self.cursor + length, **info, **where)
+        self.cursor += length
+        self.last_sounded = True
+
+    def pause(self, pause: Pause, where: dict) -> None:
+        rate = self.plan.rate
+        start, end = self.cursor, self.cursor + int(round(pause.seconds * rate))
+        at = start
+        for cue in pause.cues:
+            length = self.clips[cue.text]
+            cue_start = max(start + int(round(cue.at_s * rate)), at + (int(CUE_GAP_S * rate) if at > start else 0))
+            if cue_start + length > end:
+                self.plan.dropped_cues.append(cue.text)  # a real clip longer than planned: the hold's end wins
+                continue
+            self.segment("pause", at, cue_start, purpose=pause.purpose, **where)
+            self.plan.placements.append(Placement(cue_start, length, "speech", cue.text))
+            self.segment("speech", cue_start, cue_start + length, text=cue.text, **where)
+            at = cue_start + length
+        self.segment("pause", at, end, purpose=pause.purpose, **where)
+        if pause.timed:
+            self.plan.timers.append({"purpose": pause.purpose, "start_s": self.plan.seconds(start),
+                                     "end_s": self.plan.seconds(end), "planned_s": pause.seconds, **where})
+        self.cursor = end
+        self.last_sounded = False
+
+    def run(self, script: Script) -> None:
+        for group in script.exercise_steps():
+            chapter_start = self.cursor
+            for step in group:
+                where = {"exercise": step.exercise, "side": step.side}
+                for item in step.segments:
+                    if isinstance(item, Say):
+                        self.sound("speech", item.text, self.clips[item.text], where)
+                    elif isinstance(item, Chime):
+                        self.sound("chime", item.name, self.chimes[item.name], where)
+                    else:
+                        self.pause(item, where)
+            self.plan.chapters.append({"start_s": self.plan.seconds(chapter_start),
+                                       "end_s": self.plan.seconds(self.cursor),
+                                       "title": group[0].name, "exercise": group[0].exercise})
+        self.plan.total = self.cursor
+
+
+def spoken_texts(script: Script) -> list[str]:
+    """Every distinct text a render needs as a clip, in the order it is first heard."""
+    texts: dict[str, None] = {}
+    for step in script.steps:
+        for item in step.segments:
+            if isinstance(item, Say):
+                texts[item.text] = None
+            elif isinstance(item, Pause):
+                texts.update((cue.text, None) for cue in item.cues)
+    return list(texts)
+
+
+def plan_render(script: Script, clip_lengths: Mapping[str, int], chime_lengths: Mapping[str, int],
+                rate: int) -> RenderPlan:
+    plan = RenderPlan(rate=rate)
+    _Planner(plan, clip_lengths, chime_lengths).run(script)
+    return plan
