@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import warnings
 from math import gcd
 
 import numpy as np
@@ -53,7 +54,10 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
 
 def decode_mp3(data: bytes) -> tuple[np.ndarray, int]:
     """Mono int16 samples and their rate, decoded with pydub through ffmpeg."""
-    from pydub import AudioSegment
+    with warnings.catch_warnings():
+        # pydub looks for ffmpeg on PATH when imported and warns if absent; we hand it one below.
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
 
     AudioSegment.converter = ffmpeg_path()
     segment = AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")

@@ -40,3 +40,34 @@ def write_yaml(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def private_clip_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own clip cache unless it asks for a shared one: no test sees another's clips."""
+    monkeypatch.setenv("STRETCH_COACH_CACHE", str(tmp_path_factory.mktemp("clip-cache")))
+
+
+def decode_mp3(path) -> "np.ndarray":
+    """The MP3 as a listener's player hears it: decoded by ffmpeg to mono float samples."""
+    import subprocess
+
+    import numpy as np
+
+    from exporter.audio import ffmpeg_path
+
+    raw = subprocess.run([ffmpeg_path(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
+                         capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype=np.int16) / 32768.0
+
+
+@pytest.fixture(scope="session")
+def quick_export(tmp_path_factory, library):
+    """The quick routine rendered once with the offline voice, as `stretch-coach export` would."""
+    from exporter.cache import ClipCache
+    from exporter.export import ExportOptions, export_routines
+
+    out = tmp_path_factory.mktemp("export")
+    cache = ClipCache(tmp_path_factory.mktemp("shared-cache"))
+    [result] = export_routines(library, ["quick"], out, ExportOptions(engine="espeak", progress=False, cache=cache))
+    return result, cache
