@@ -2,7 +2,7 @@
 
 Clips are stored as WAV files named by a hash of voice, rate and text, written to a temporary file
 and renamed, so two exports running at once, or an export stopped halfway, never leave a torn clip.
-An empty or unreadable entry is treated as missing and made again.
+An empty or unreadable entry is treated as missing and made again; a good entry is never replaced.
 """
 
 from __future__ import annotations
@@ -42,7 +42,11 @@ class ClipCache:
         samples = np.frombuffer(frames, dtype=np.int16)
         return samples if samples.size else None
 
-    def put(self, voice: str, rate: int, text: str, samples: np.ndarray) -> None:
+    def put(self, voice: str, rate: int, text: str, samples: np.ndarray) -> np.ndarray:
+        """Store a clip unless another export stored one first; returns the clip the cache now holds.
+
+        Entries never change once written (the first writer wins): an export that has planned
+        around a clip's length can rely on reading the same clip back later."""
         path = self.path(voice, rate, text)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
@@ -52,10 +56,16 @@ class ClipCache:
                 wav.setsampwidth(2)
                 wav.setframerate(rate)
                 wav.writeframes(samples.astype("<i2").tobytes())
-            os.replace(temporary, path)
-        except BaseException:
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                existing = self.get(voice, rate, text)
+                if existing is not None:
+                    return existing
+                os.replace(temporary, path)  # the entry there was empty or corrupt
+            return samples
+        finally:
             Path(temporary).unlink(missing_ok=True)
-            raise
 
     def clear(self) -> int:
         """Remove every cached clip; returns how many there were."""

@@ -6,9 +6,11 @@ temporary name and renamed into place once complete. Clips already made stay in 
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +33,33 @@ from exporter.tags import write_tags
 
 RATES = (24000, 44100)
 GTTS_WORKERS = 4
+CHIMES = ("switch", "end")
+CLIPS_IN_MEMORY = 16
+
+
+class CachedClips(Mapping):
+    """(kind, key) -> samples. Speech is read from the clip cache when needed and only the last few
+    clips stay in memory, so an hour-long render holds a few seconds of audio, not all of it."""
+
+    def __init__(self, cache: ClipCache, voice: str, rate: int, lengths: dict[str, int]):
+        self.lengths = lengths
+        self._chimes = {("chime", name): chime(name, rate) for name in CHIMES}
+        self._read = functools.lru_cache(maxsize=CLIPS_IN_MEMORY)(lambda text: cache.get(voice, rate, text))
+
+    def __getitem__(self, key: tuple[str, str]) -> np.ndarray:
+        if key in self._chimes:
+            return self._chimes[key]
+        samples = self._read(key[1]) if key[0] == "speech" and key[1] in self.lengths else None
+        if samples is None:
+            raise ExportError(f"the clip for {key[1][:40]!r} vanished from the cache during the export")
+        return samples
+
+    def __iter__(self):
+        yield from self._chimes
+        yield from (("speech", text) for text in self.lengths)
+
+    def __len__(self) -> int:
+        return len(self._chimes) + len(self.lengths)
 
 
 @dataclass
@@ -91,17 +120,17 @@ class Exporter:
         self.engine = choose_engine(options.engine, options.accent, options.slow, notice=options.notice)
         self.show_progress = sys.stderr.isatty() if options.progress is None else options.progress
 
-    def clips_for(self, script: Script) -> tuple[dict[tuple[str, str], np.ndarray], int]:
+    def clips_for(self, script: Script) -> tuple[CachedClips, int]:
         """Every clip the script needs, from the cache or newly synthesized (and cached at once)."""
         rate, cache, voice = self.options.rate, self.options.cache, self.engine.voice
-        clips: dict[tuple[str, str], np.ndarray] = {}
+        lengths: dict[str, int] = {}
         missing = []
         for text in spoken_texts(script):
             cached = cache.get(voice, rate, text)
             if cached is None:
                 missing.append(text)
             else:
-                clips[("speech", text)] = cached
+                lengths[text] = len(cached)
         if missing:
             workers = GTTS_WORKERS if self.engine.name == "gtts" else 1
             bar = tqdm(total=len(missing), desc=f"{script.routine}: voice", unit="clip", disable=not self.show_progress)
@@ -111,32 +140,30 @@ class Exporter:
                 for future in pending:
                     future.cancel()
                 for future in done:
-                    clips[("speech", futures[future])] = future.result()
+                    lengths[futures[future]] = future.result()
                     bar.update()
             bar.close()
-        for name in ("switch", "end"):
-            clips[("chime", name)] = chime(name, rate)
-        return clips, len(missing)
+        return CachedClips(cache, voice, rate, lengths), len(missing)
 
-    def _synthesize(self, text: str) -> np.ndarray:
+    def _synthesize(self, text: str) -> int:
+        """Synthesize and cache one clip; returns its length in samples (the clip itself is read
+        back from the cache when it is placed)."""
         samples, engine_rate = self.engine.synthesize(text)
         clip = prepare_clip(samples, engine_rate, self.options.rate)
         if clip.size == 0:
             raise ExportError(f"the {self.engine.name} voice produced silence for {text[:40]!r}")
-        self.options.cache.put(self.engine.voice, self.options.rate, text, clip)
-        return clip
+        return len(self.options.cache.put(self.engine.voice, self.options.rate, text, clip))
 
     def export(self, routine_id: str, mp3_path: Path, track: int = 1) -> ExportResult:
         options = self.options
         script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale)
         clips, synthesized = self.clips_for(script)
-        lengths = {key: len(samples) for (kind, key), samples in clips.items() if kind == "speech"}
-        chimes = {key: len(samples) for (kind, key), samples in clips.items() if kind == "chime"}
-        plan = plan_render(script, lengths, chimes, options.rate)
+        plan = plan_render(script, clips.lengths, {name: len(clips[("chime", name)]) for name in CHIMES},
+                           options.rate)
         if plan.dropped_cues:
             options.notice(f"note: {len(plan.dropped_cues)} cue(s) in {routine_id} ran longer than planned "
                            "and were left out, so every hold still ends on time")
-        gains = loudness_gains(plan, clips, fixed={key: 1.0 for key in clips if key[0] == "chime"})
+        gains = loudness_gains(plan, clips, fixed={("chime", name): 1.0 for name in CHIMES})
         title = script.title[0].upper() + script.title[1:]
         self._encode(plan, clips, gains, mp3_path, title, track, plan.chapters)
         sheet = cue_sheet(script, plan, self.engine.name)

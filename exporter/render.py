@@ -66,12 +66,15 @@ def step_energies(plan: RenderPlan, clips: Clips, kinds: tuple[str, ...]) -> np.
     for placement in plan.placements:
         if placement.kind in kinds:
             by_key.setdefault((placement.kind, placement.key), []).append(placement)
-    tail = np.zeros(int(plan.rate * FILTER_TAIL_S))
+    tail = np.zeros(int(plan.rate * FILTER_TAIL_S), dtype=np.float32)
     for key, placements in by_key.items():
-        x = np.concatenate([clips[key] / 32768.0, tail])
+        x = np.concatenate([clips[key].astype(np.float32) / 32768, tail])
         for b, a, gain in stages:
-            x = lfilter(b, a, x) * gain
-        running = np.concatenate([[0.0], np.cumsum(np.square(x))])
+            x = lfilter(b, a, x).astype(np.float32)
+            x *= gain
+        np.square(x, out=x)
+        running = np.zeros(len(x) + 1)
+        np.cumsum(x, out=running[1:])
         for placement in placements:
             first, last = placement.start // step, (placement.start + len(x) - 1) // step
             edges = np.clip(np.arange(first, last + 2) * step - placement.start, 0, len(x))
@@ -100,7 +103,7 @@ def loudness_gains(plan: RenderPlan, clips: Clips, fixed: Mapping[tuple[str, str
     """One gain for all speech that brings the whole file to the target loudness; the `fixed`
     sounds (chimes) keep their gains."""
     speech = step_energies(plan, clips, ("speech",))
-    others = step_energies(plan, {k: v * fixed[k] for k, v in clips.items() if k in fixed}, ("chime",))
+    others = step_energies(plan, {key: clips[key] * gain for key, gain in fixed.items()}, ("chime",))
     gain = 1.0
     for _ in range(8):
         measured = gated_loudness(gain ** 2 * speech + others, plan.rate)
