@@ -166,3 +166,18 @@ def cache_clear() -> None:
     """Remove every cached clip."""
     store = ClipCache()
     click.echo(f"removed {store.clear()} clips from {store.root}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True,
+              help="Voice for MP3s rendered on first request.")
+@click.option("--audio-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("audio/out"),
+              show_default=True, help="Where the phone library keeps its MP3s.")
+def serve(host: str, port: int, engine: str, audio_dir: Path) -> None:
+    """Serve the phone library at / (play, download, podcast feed)."""
+    from coach.app import create_app
+
+    app = create_app({"AUDIO_DIR": str(audio_dir.resolve()), "EXPORT_ENGINE": engine})
+    app.run(host=host, port=port, threaded=True)

@@ -61,6 +61,26 @@ def decode_mp3(path) -> "np.ndarray":
     return np.frombuffer(raw, dtype=np.int16) / 32768.0
 
 
+@pytest.fixture
+def app(tmp_path, quick_export):
+    """The Flask app with its audio folder holding the quick routine already rendered."""
+    import shutil
+
+    from coach.app import create_app
+
+    result, _ = quick_export
+    audio_dir = tmp_path / "audio"
+    audio_dir.mkdir()
+    for path in (result.mp3, result.cues, result.vtt):
+        shutil.copy(path, audio_dir / path.name)
+    return create_app({"TESTING": True, "AUDIO_DIR": str(audio_dir), "EXPORT_ENGINE": "espeak"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
 @pytest.fixture(scope="session")
 def quick_export(tmp_path_factory, library):
     """The quick routine rendered once with the offline voice, as `stretch-coach export` would."""
