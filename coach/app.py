@@ -1,4 +1,4 @@
-"""The Flask app factory: the phone library at `/` (and, when the skill lands, the skill at /alexa)."""
+"""The Flask app factory: the phone library at `/` and the Alexa skill at `POST /alexa`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from pathlib import Path
 from flask import Flask
 
 from exporter.web import bp as library_blueprint
+from skill.builder import create_skill
+from skill.verify import RequestVerifier
+from skill.web import bp as alexa_blueprint
 
 DEFAULT_AUDIO_DIR = Path("audio/out")
+MAX_REQUEST_BYTES = 128 * 1024  # Alexa's envelopes are a few kilobytes; anything far larger is refused (413)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,9 +22,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         AUDIO_DIR=str(DEFAULT_AUDIO_DIR.resolve()),
         EXPORT_ENGINE="auto",
         AUDIO_URL=os.environ.get("STRETCH_COACH_AUDIO_URL"),
-        MAX_CONTENT_LENGTH=64 * 1024,
+        ALEXA_VERIFY=True,
+        ALEXA_SKILL_ID=os.environ.get("ALEXA_SKILL_ID"),
+        SKILL_ADAPTER=None,  # None: from the environment (STRETCH_COACH_DB or DYNAMODB_TABLE)
+        VERIFIER=None,  # a RequestVerifier to use instead of one against the system's trusted roots
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     if test_config:
         app.config.from_mapping(test_config)
+    skill_id = app.config["ALEXA_SKILL_ID"]
+    app.extensions["stretch_coach_skill"] = create_skill(app.config["SKILL_ADAPTER"], skill_id)
+    app.extensions["stretch_coach_verifier"] = (
+        (app.config["VERIFIER"] or RequestVerifier(skill_id=skill_id)) if app.config["ALEXA_VERIFY"] else None)
     app.register_blueprint(library_blueprint)
+    app.register_blueprint(alexa_blueprint)
     return app

@@ -175,9 +175,14 @@ def cache_clear() -> None:
               help="Voice for MP3s rendered on first request.")
 @click.option("--audio-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("audio/out"),
               show_default=True, help="Where the phone library keeps its MP3s.")
-def serve(host: str, port: int, engine: str, audio_dir: Path) -> None:
-    """Serve the phone library at / (play, download, podcast feed)."""
+@click.option("--no-verify", is_flag=True,
+              help="Accept unsigned Alexa requests. For local testing only: never expose this to the internet.")
+def serve(host: str, port: int, engine: str, audio_dir: Path, no_verify: bool) -> None:
+    """Serve the skill at POST /alexa and the phone library at / (play, download, podcast feed)."""
     from coach.app import create_app
 
-    app = create_app({"AUDIO_DIR": str(audio_dir.resolve()), "EXPORT_ENGINE": engine})
+    if no_verify:
+        click.secho("WARNING: Alexa request verification is OFF (--no-verify). Anyone who can reach this "
+                    "server can send it requests. Use this only for local testing.", fg="red", bold=True, err=True)
+    app = create_app({"AUDIO_DIR": str(audio_dir.resolve()), "EXPORT_ENGINE": engine, "ALEXA_VERIFY": not no_verify})
     app.run(host=host, port=port, threaded=True)

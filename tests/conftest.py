@@ -91,3 +91,66 @@ def quick_export(tmp_path_factory, library):
     cache = ClipCache(tmp_path_factory.mktemp("shared-cache"))
     [result] = export_routines(library, ["quick"], out, ExportOptions(engine="espeak", progress=False, cache=cache))
     return result, cache
+
+
+REQUESTS_DIR = TESTS_DIR / "skill" / "requests"
+
+
+def envelope(name: str) -> dict:
+    """A request envelope from tests/skill/requests/ ('launch', 'intents/AMAZON.NextIntent', ...)."""
+    import json
+
+    return json.loads((REQUESTS_DIR / f"{name}.json").read_text())
+
+
+class Alexa:
+    """Plays Alexa's part against `lambda_handler()`: carries session attributes from one turn to the
+    next, and starts a fresh session when told (as after a timeout)."""
+
+    def __init__(self, handler, user: str = "amzn1.ask.account.TESTUSER"):
+        self.handler = handler
+        self.user = user
+        self.attributes: dict | None = None
+        self.timestamp = "2026-11-21T08:00:00Z"
+        self.screen = False
+
+    def send(self, name: str, **slots) -> dict:
+        request = envelope(name)
+        new = self.attributes is None
+        request["session"]["new"] = new
+        request["session"]["attributes"] = self.attributes or {}
+        for holder in (request["session"], request["context"]["System"]):
+            holder["user"]["userId"] = self.user
+        request["request"]["timestamp"] = self.timestamp
+        if self.screen:
+            request["context"]["System"]["device"]["supportedInterfaces"] = {"Alexa.Presentation.APL": {
+                "runtime": {"maxVersion": "2023.3"}}}
+        for slot, value in slots.items():
+            request["request"]["intent"]["slots"][slot] = {"name": slot, "value": value}
+        answer = self.handler(request, None)
+        ends = answer["response"].get("shouldEndSession", True) is not False and "reprompt" not in answer["response"]
+        self.attributes = None if ends else answer.get("sessionAttributes", {})
+        return answer
+
+    def intent(self, name: str, **slots) -> dict:
+        return self.send(f"intents/{name}", **slots)
+
+    def end_session(self) -> None:
+        self.attributes = None
+
+
+def speech(answer: dict) -> str:
+    return answer["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.fixture
+def skill_db(tmp_path):
+    return tmp_path / "skill.sqlite3"
+
+
+@pytest.fixture
+def alexa(skill_db):
+    from skill.builder import build_skill
+    from skill.persistence import SqliteAdapter
+
+    return Alexa(build_skill(SqliteAdapter(skill_db), skill_id=None).lambda_handler())

@@ -1,0 +1,49 @@
+"""The skill, assembled: handlers, interceptors that load and save the user's attributes, and the
+persistence adapter chosen from the environment."""
+
+from __future__ import annotations
+
+import os
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_core.utils import is_request_type
+
+from skill.handlers import REQUEST_HANDLERS, ErrorHandler
+from skill.persistence import LazyDynamoDbAdapter, SqliteAdapter
+
+DEFAULT_DB = "stretch-coach.sqlite3"
+
+
+class SaveAttributes(AbstractResponseInterceptor):
+    """Persist the user's attributes after every turn that touched them (never for CanFulfill,
+    which must have no side effects)."""
+
+    def process(self, handler_input, response):
+        if is_request_type("CanFulfillIntentRequest")(handler_input):
+            return
+        # Saves only when this turn read or set the attributes.
+        handler_input.attributes_manager.save_persistent_attributes()
+
+
+def adapter_from_environment() -> AbstractPersistenceAdapter:
+    table = os.environ.get("DYNAMODB_TABLE")
+    if table:
+        return LazyDynamoDbAdapter(table)
+    return SqliteAdapter(os.environ.get("STRETCH_COACH_DB", DEFAULT_DB))
+
+
+def build_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None) -> CustomSkillBuilder:
+    builder = CustomSkillBuilder(persistence_adapter=adapter or adapter_from_environment())
+    builder.skill_id = skill_id if skill_id is not None else os.environ.get("ALEXA_SKILL_ID")
+    for handler in REQUEST_HANDLERS:
+        builder.add_request_handler(handler())
+    builder.add_exception_handler(ErrorHandler())
+    builder.add_global_response_interceptor(SaveAttributes())
+    return builder
+
+
+def create_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None) -> CustomSkill:
+    return build_skill(adapter, skill_id).create()

@@ -1,0 +1,21 @@
+"""Request handlers, one class per intent, grouped by concern."""
+
+from skill.handlers.base import IntentHandler
+from skill.handlers.info import DoctorHandler, HelpHandler, WhyHandler
+from skill.handlers.launch import LaunchHandler, NoHandler, YesHandler
+from skill.handlers.navigation import (NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler,
+                                       SkipHandler, StartOverHandler, TimeLeftHandler)
+from skill.handlers.routines import (DescribeRoutineHandler, HoldLengthHandler, HowLongHandler, ListRoutinesHandler,
+                                     StartRoutineHandler)
+from skill.handlers.session import (CancelHandler, CanFulfillHandler, ErrorHandler, FallbackHandler, NavigateHomeHandler,
+                                    SessionEndedHandler, StopHandler, UnexpectedRequestHandler)
+
+# Order matters only for the catch-alls, which come last.
+REQUEST_HANDLERS = (
+    CanFulfillHandler, LaunchHandler, StartRoutineHandler, ListRoutinesHandler, DescribeRoutineHandler,
+    HowLongHandler, HoldLengthHandler, NextHandler, PreviousHandler, RepeatHandler, StartOverHandler, SkipHandler,
+    PauseHandler, ResumeHandler, TimeLeftHandler, HelpHandler, WhyHandler, DoctorHandler, YesHandler, NoHandler,
+    StopHandler, CancelHandler, NavigateHomeHandler, SessionEndedHandler, FallbackHandler, UnexpectedRequestHandler,
+)
+
+__all__ = ["ErrorHandler", "IntentHandler", "REQUEST_HANDLERS"]

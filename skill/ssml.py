@@ -1,0 +1,77 @@
+"""Script steps as Alexa SSML: every pause a chain of <break>s of at most ten seconds, with the cues
+inside a hold spoken at their offsets, and at most five chimes (Alexa's limit on audio per response)."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from content.script import Chime, Pause, Say, Step
+
+MAX_BREAK_MS = 10_000
+MAX_AUDIO = 5
+MAX_CHARACTERS = 7500  # Alexa refuses more than 8,000; the margin is for what the prefix adds
+SAY_GAP_MS = 400
+# Alexa's own sound library, so the skill needs no audio hosting.
+CHIME_SOUNDS = {
+    "switch": "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_02",
+    "end": "soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01",
+}
+
+
+def breaks(milliseconds: float) -> list[str]:
+    """A silence of any length as a chain of Alexa-sized breaks."""
+    left = int(round(milliseconds))
+    chain = []
+    while left > 0:
+        part = min(MAX_BREAK_MS, left)
+        chain.append(f'<break time="{part}ms"/>')
+        left -= part
+    return chain
+
+
+def _pause(pause: Pause, sparse: bool) -> list[str]:
+    parts, cursor = [], 0.0
+    cues = pause.cues
+    if sparse:  # the first two cues set the pace, the last three count the hold out
+        cues = cues[:2] + cues[max(2, len(cues) - 3):]
+    for cue in cues:
+        parts += breaks((cue.at_s - cursor) * 1000)
+        parts.append(escape(cue.text))
+        cursor = cue.at_s + cue.est_s
+    parts += breaks((pause.seconds - cursor) * 1000)
+    return parts
+
+
+class SsmlBuilder:
+    """Collects what one response says, counting chimes against Alexa's limit. A `sparse` builder
+    speaks fewer cues inside long holds, for an exercise too long to fit in one response otherwise."""
+
+    def __init__(self, sparse: bool = False) -> None:
+        self.parts: list[str] = []
+        self.chimes = 0
+        self.sparse = sparse
+
+    def text(self, text: str) -> SsmlBuilder:
+        if self.parts and not self.parts[-1].startswith("<break"):
+            self.parts += breaks(SAY_GAP_MS)
+        self.parts.append(escape(text))
+        return self
+
+    def steps(self, steps: list[Step]) -> SsmlBuilder:
+        for step in steps:
+            for segment in step.segments:
+                if isinstance(segment, Say):
+                    self.text(segment.text)
+                elif isinstance(segment, Pause):
+                    self.parts += _pause(segment, self.sparse)
+                elif isinstance(segment, Chime) and self.chimes < MAX_AUDIO:
+                    self.parts.append(f'<audio src="{CHIME_SOUNDS[segment.name]}"/>')
+                    self.chimes += 1
+        return self
+
+    def ssml(self) -> str:
+        return "<speak>" + " ".join(self.parts) + "</speak>"
+
+
+def plain(text: str) -> str:
+    return f"<speak>{escape(text)}</speak>"

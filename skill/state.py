@@ -1,0 +1,60 @@
+"""What the skill remembers about a user: where they are in a routine, their history and their
+preferences. Kept in session attributes for the conversation and in the persistent store, so
+"Alexa, ask stretch coach to resume" after a timeout continues at the same exercise."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+HOLD_SCALES = {"shorter": 0.75, "normal": 1.0, "longer": 1.5}
+
+
+@dataclass
+class Position:
+    routine: str
+    minutes: int | None
+    index: int  # which exercise of the routine (0 = the first exercise)
+    status: Literal["playing", "paused", "finished"] = "playing"
+
+
+@dataclass
+class History:
+    last_routine: str | None = None
+    last_day: str | None = None  # ISO date of the last finished routine
+    streak: int = 0
+    started: dict[str, int] = field(default_factory=dict)
+    finished: int = 0
+
+    def favourite(self) -> str | None:
+        return max(self.started, key=lambda r: (self.started[r], r == self.last_routine)) if self.started else None
+
+    def finish(self, routine: str, today: datetime.date) -> None:
+        last = datetime.date.fromisoformat(self.last_day) if self.last_day else None
+        if last != today:
+            self.streak = self.streak + 1 if last == today - datetime.timedelta(days=1) else 1
+        self.last_day = today.isoformat()
+        self.last_routine = routine
+        self.finished += 1
+
+
+@dataclass
+class UserState:
+    position: Position | None = None
+    history: History = field(default_factory=History)
+    hold_scale: float = 1.0
+    disclaimer_given: bool = False
+    offer: str | None = None  # a routine offered at launch, waiting for yes or no
+
+    @classmethod
+    def from_attributes(cls, data: dict) -> UserState:
+        position = data.get("position")
+        return cls(position=Position(**position) if position else None,
+                   history=History(**data.get("history", {})),
+                   hold_scale=float(data.get("hold_scale", 1.0)),
+                   disclaimer_given=bool(data.get("disclaimer_given", False)),
+                   offer=data.get("offer"))
+
+    def to_attributes(self) -> dict:
+        return asdict(self)
