@@ -29,10 +29,17 @@ class SaveAttributes(AbstractResponseInterceptor):
 
 
 def adapter_from_environment() -> AbstractPersistenceAdapter:
+    """DynamoDB when DYNAMODB_TABLE names a table (as on Lambda), else SQLite at STRETCH_COACH_DB,
+    else SQLite in the user's data directory."""
     table = os.environ.get("DYNAMODB_TABLE")
     if table:
         return LazyDynamoDbAdapter(table)
-    return SqliteAdapter(os.environ.get("STRETCH_COACH_DB", DEFAULT_DB))
+    path = os.environ.get("STRETCH_COACH_DB")
+    if not path:
+        import platformdirs  # only the web service gets here; the Lambda package does not carry it
+
+        path = os.path.join(platformdirs.user_data_dir("stretch-coach"), DEFAULT_DB)
+    return SqliteAdapter(path)
 
 
 def build_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None) -> CustomSkillBuilder:

@@ -43,9 +43,12 @@ def write_yaml(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def private_clip_cache(tmp_path_factory, monkeypatch):
-    """Every test gets its own clip cache unless it asks for a shared one: no test sees another's clips."""
+def private_stores(tmp_path_factory, monkeypatch):
+    """Every test gets its own clip cache and skill database unless it asks for shared ones."""
     monkeypatch.setenv("STRETCH_COACH_CACHE", str(tmp_path_factory.mktemp("clip-cache")))
+    monkeypatch.setenv("STRETCH_COACH_DB", str(tmp_path_factory.mktemp("skill-db") / "skill.sqlite3"))
+    monkeypatch.delenv("DYNAMODB_TABLE", raising=False)
+    monkeypatch.delenv("ALEXA_SKILL_ID", raising=False)
 
 
 def decode_mp3(path) -> "np.ndarray":
@@ -154,3 +157,91 @@ def alexa(skill_db):
     from skill.persistence import SqliteAdapter
 
     return Alexa(build_skill(SqliteAdapter(skill_db), skill_id=None).lambda_handler())
+
+
+class AmazonPki:
+    """A certificate authority made in the test, standing in for Amazon's: a root, an intermediate
+    and a signing certificate for echo-api.amazon.com, with helpers to sign request bodies."""
+
+    CHAIN_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
+
+    def __init__(self):
+        import datetime
+
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self.now = datetime.datetime.now(datetime.timezone.utc)
+        self.root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.root = self.certificate("Test Root", self.root_key, self.root_key, None, ca=True)
+        self.middle_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.middle = self.certificate("Test Intermediate", self.middle_key, self.root_key, self.root, ca=True)
+        self.leaf_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.leaf = self.signing_certificate()
+
+    def certificate(self, name, key, issuer_key, issuer, ca=False, san=None, days=(-1, 30)):
+        import datetime
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        builder = (x509.CertificateBuilder().subject_name(subject)
+                   .issuer_name(issuer.subject if issuer else subject).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(self.now + datetime.timedelta(days=days[0]))
+                   .not_valid_after(self.now + datetime.timedelta(days=days[1]))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+                                  critical=False))
+        if ca:
+            builder = builder.add_extension(x509.KeyUsage(
+                digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
+                key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
+                critical=True)
+        else:
+            builder = (builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
+                       .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+                       .add_extension(x509.KeyUsage(
+                           digital_signature=True, content_commitment=False, key_encipherment=True,
+                           data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+                           encipher_only=False, decipher_only=False), critical=True))
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    def signing_certificate(self, san="echo-api.amazon.com", days=(-1, 30)):
+        return self.certificate("echo-api.amazon.com", self.leaf_key, self.middle_key, self.middle, san=san,
+                                days=days)
+
+    def chain_pem(self, leaf=None) -> bytes:
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        return b"".join(c.public_bytes(Encoding.PEM) for c in (leaf or self.leaf, self.middle))
+
+    def sign(self, body: bytes) -> str:
+        import base64
+
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        return base64.b64encode(self.leaf_key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
+
+    def headers(self, body: bytes) -> dict:
+        return {"SignatureCertChainUrl": self.CHAIN_URL, "Signature-256": self.sign(body),
+                "Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="session")
+def pki():
+    return AmazonPki()
+
+
+def signed_body(name: str, seconds_ago: float = 0) -> bytes:
+    """A request fixture stamped `seconds_ago`, as the bytes Alexa would sign."""
+    import datetime
+    import json
+
+    request = envelope(name)
+    stamp = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=seconds_ago)
+    request["request"]["timestamp"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return json.dumps(request).encode()
