@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 HOLD_SCALES = {"shorter": 0.75, "normal": 1.0, "longer": 1.5}
@@ -39,20 +40,34 @@ class History:
         self.finished += 1
 
 
+def _plain(value):
+    """DynamoDB hands numbers back as Decimal; the skill wants ints."""
+    if isinstance(value, Decimal):
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
 @dataclass
 class UserState:
     position: Position | None = None
     history: History = field(default_factory=History)
-    hold_scale: float = 1.0
+    hold_length: str = "normal"  # a name, not a float: DynamoDB stores no floats
     disclaimer_given: bool = False
     offer: str | None = None  # a routine offered at launch, waiting for yes or no
 
+    @property
+    def hold_scale(self) -> float:
+        return HOLD_SCALES.get(self.hold_length, 1.0)
+
     @classmethod
     def from_attributes(cls, data: dict) -> UserState:
+        data = _plain(data)
         position = data.get("position")
         return cls(position=Position(**position) if position else None,
                    history=History(**data.get("history", {})),
-                   hold_scale=float(data.get("hold_scale", 1.0)),
+                   hold_length=data.get("hold_length", "normal"),
                    disclaimer_given=bool(data.get("disclaimer_given", False)),
                    offer=data.get("offer"))
 

@@ -7,7 +7,6 @@ from skill.conversation import Conversation, library, routine_title, say, script
 from skill.handlers.base import IntentHandler
 from skill.handlers.navigation import TimeLeftHandler
 from skill.interaction_model import resolve
-from skill.state import HOLD_SCALES
 
 
 class StartRoutineHandler(IntentHandler):
@@ -69,6 +68,6 @@ class HoldLengthHandler(IntentHandler):
 
     def respond(self, talk):
         choice = resolve("hold_lengths", talk.slot("length")) or "normal"
-        talk.state.hold_scale = HOLD_SCALES[choice]
+        talk.state.hold_length = choice
         reprompt = say("go_on") if talk.in_routine() else say("which_routine")
         return talk.ask(say(f"holds_{choice}"), reprompt)
