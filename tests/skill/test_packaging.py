@@ -1,0 +1,77 @@
+"""What ships: the SAM template passes cfn-lint, the Lambda package holds no exporter code and runs
+on its own, and the skill package's interaction models are up to date with skill/model.yaml."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from skill.interaction_model import model_files, resolve
+from tests.conftest import TESTS_DIR
+
+ROOT = TESTS_DIR.parent
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+
+
+def test_the_template_passes_cfn_lint():
+    cfn_lint = Path(sys.executable).with_name("cfn-lint")
+    done = subprocess.run([str(cfn_lint), str(ROOT / "template.yaml")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_template_deploys_the_skill_as_promised():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)
+    function = template["Resources"]["SkillFunction"]["Properties"]
+    assert function["Runtime"] == "python3.12" and function["Timeout"] <= 8
+    assert function["Handler"] == "skill.lambda_function.handler"
+    assert function["Events"]["Alexa"]["Type"] == "AlexaSkill"
+    [statement] = function["Policies"][0]["Statement"]
+    assert set(statement["Action"]) <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+
+
+def test_the_lambda_package_carries_no_exporter_and_answers_a_request(tmp_path):
+    artifacts = tmp_path / "lambda"
+    subprocess.run(["make", "-s", "build-SkillFunction", f"ARTIFACTS_DIR={artifacts}", "LAMBDA_PIP_FLAGS=",
+                    f"PYTHON={sys.executable}"], cwd=ROOT, check=True, capture_output=True)
+    top = {p.name.split("-")[0].split(".")[0].lower() for p in artifacts.iterdir()}
+    assert not top & {"exporter", "coach", "pydub", "gtts", "flask", "numpy", "scipy", "mutagen"}
+    assert not (artifacts / "skill" / "web.py").exists()
+    probe = ("import json, sys; sys.path[:0] = [sys.argv[1]]; import skill.lambda_function as f; "
+             "print(json.dumps(f.handler(json.load(open(sys.argv[2])), None)))")
+    done = subprocess.run([sys.executable, "-S", "-c", probe, str(artifacts),
+                           str(TESTS_DIR / "skill" / "requests" / "launch.json")],
+                          capture_output=True, text=True, cwd=tmp_path,
+                          env={"STRETCH_COACH_DB": str(tmp_path / "db.sqlite3"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert "Welcome to Stretch Coach" in json.loads(done.stdout)["response"]["outputSpeech"]["ssml"]
+
+
+def test_interaction_models_match_their_source():
+    for path, text in model_files().items():
+        assert path.read_text() == text, f"{path.name} is stale: run `make models`"
+    assert sorted(p.stem for p in next(iter(model_files())).parent.glob("*.json")) == sorted(LOCALES)
+
+
+def test_the_manifest_carries_the_disclaimer_and_the_screen():
+    manifest = json.loads((ROOT / "skill" / "skill-package" / "skill.json").read_text())["manifest"]
+    for locale in LOCALES:
+        assert "not medical advice" in manifest["publishingInformation"]["locales"][locale]["description"]
+    interfaces = {i["type"] for i in manifest["apis"]["custom"]["interfaces"]}
+    assert {"ALEXA_PRESENTATION_APL", "CAN_FULFILL_INTENT_REQUEST"} <= interfaces
+
+
+def test_people_name_routines_in_many_ways():
+    said = {"hips": "hip", "hip flexors": "hip", "low back": "lower-back", "Back": "lower-back",
+            "office": "desk", "chair": "desk", "massage": "partner", "abs": "core", "night": "bedtime",
+            "sleep": "bedtime", "short": "quick", "my hip routine": "hip", "the lower back stretches": "lower-back"}
+    for words, routine in said.items():
+        assert resolve("routines", words) == routine, words
+    assert resolve("routines", "yoga") is None
