@@ -245,3 +245,20 @@ def signed_body(name: str, seconds_ago: float = 0) -> bytes:
     stamp = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=seconds_ago)
     request["request"]["timestamp"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     return json.dumps(request).encode()
+
+
+NODE_DIR = TESTS_DIR / "node"
+
+
+@pytest.fixture(scope="session")
+def node_clients():
+    """npm's virtual-alexa and ssml-check-core, installed from tests/node/package-lock.json."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("npm"):
+        pytest.fail("npm is needed for the outside-client tests (Node.js is on the standard image)")
+    if not (NODE_DIR / "node_modules" / "virtual-alexa").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE_DIR, check=True,
+                       capture_output=True, timeout=600)
+    return NODE_DIR

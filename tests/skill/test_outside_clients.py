@@ -1,0 +1,128 @@
+"""The skill as outside clients see it: npm's virtual-alexa speaking through the en-US interaction
+model to the real server on loopback, and ssml-check-core judging every SSML the skill can produce."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from skill.builder import build_skill
+from skill.persistence import SqliteAdapter
+from tests.conftest import Alexa, REQUESTS_DIR, TESTS_DIR
+
+MODEL = TESTS_DIR.parent / "skill" / "skill-package" / "interactionModels" / "custom" / "en-US.json"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`stretch-coach serve --no-verify` as a real process on loopback, with its own database."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("stretch-coach")), "serve", "--no-verify", "--port", str(port),
+               "--audio-dir", str(tmp_path / "audio"), "--engine", "espeak"]
+    env = os.environ | {"STRETCH_COACH_DB": str(tmp_path / "skill.sqlite3")}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the server did not start: " + process.stdout.read().decode())
+    yield f"http://127.0.0.1:{port}/alexa"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def utter(node_clients, url, *utterances) -> list[dict]:
+    done = subprocess.run(["node", str(node_clients / "drive.js"), url, str(MODEL), *utterances],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line)["reply"] for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def said(reply) -> str:
+    return re.sub(r"<[^>]+>", " ", reply["response"]["outputSpeech"]["ssml"])
+
+
+def test_a_session_through_virtual_alexa(node_clients, server):
+    start, nxt, again, pause, resume, stop = utter(
+        node_clients, server, "start my hip routine", "next", "repeat", "pause", "resume", "stop")
+    assert "This is the hip routine" in said(start) and "First: Standing hip circles" in said(start)
+    assert "Next: Pigeon" in said(nxt) and "Next: Pigeon" in said(again)
+    assert "Paused" in said(pause)
+    assert "Picking up at Pigeon" in said(resume)
+    assert "we'll start at Pigeon" in said(stop) and stop["response"]["shouldEndSession"] is True
+    for reply in (start, nxt, again, pause, resume):
+        assert reply["response"]["shouldEndSession"] is False and reply["response"]["reprompt"]
+
+
+def test_routine_names_people_use_reach_the_right_routine(node_clients, server):
+    for utterance, title in [("start my lower back stretches", "lower back routine"),
+                             ("start a ten minute lower back routine", "lower back routine"),
+                             ("start the bedtime routine", "bedtime routine")]:
+        [reply] = utter(node_clients, server, utterance)
+        assert f"This is the {title}" in said(reply), utterance
+    [listing] = utter(node_clients, server, "what routines are there")
+    assert "There are seven routines" in said(listing)
+
+
+def every_ssml() -> list[str]:
+    """Every response the skill gives: each routine start to finish, and every fixture at every phase."""
+    from skill.conversation import library
+
+    found = []
+    alexa = Alexa(build_skill(SqliteAdapter(":memory:"), skill_id=None).lambda_handler())
+    for routine in library().routines:
+        alexa.end_session()
+        answers = [alexa.intent("StartRoutineIntent-hip", routine=routine)]
+        while answers[-1]["response"].get("shouldEndSession") is False:
+            answers.append(alexa.intent("AMAZON.NextIntent"))
+        found += answers
+    for name in sorted(p.stem for p in (REQUESTS_DIR / "intents").glob("*.json")):
+        for steps in (0, 1, 2, 3):
+            alexa.end_session()
+            for _ in range(steps):
+                alexa.intent("StartRoutineIntent-quick") if _ == 0 else alexa.intent("AMAZON.NextIntent")
+            found.append(alexa.intent(name))
+    found.append(alexa.send("launch"))
+    ssml = []
+    for answer in found:
+        response = answer["response"]
+        ssml.append(response["outputSpeech"]["ssml"])
+        if "reprompt" in response:
+            ssml.append(response["reprompt"]["outputSpeech"]["ssml"])
+    return sorted(set(ssml))
+
+
+def test_every_ssml_passes_alexas_rules(node_clients):
+    documents = every_ssml()
+    assert len(documents) > 100
+    done = subprocess.run(["node", str(node_clients / "check_ssml.js")], input=json.dumps(documents),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    problems = [(doc[:120], errors) for doc, errors in zip(documents, json.loads(done.stdout)) if errors]
+    assert not problems, problems[:3]
+
+
+def test_ssml_check_catches_a_bad_document(node_clients):
+    done = subprocess.run(["node", str(node_clients / "check_ssml.js")],
+                          input=json.dumps(['<speak><break time="20s"/>Tom & Jerry</speak>']),
+                          capture_output=True, text=True, timeout=60)
+    assert json.loads(done.stdout)[0]
