@@ -109,16 +109,25 @@ def show(routine: str, minutes: float | None, hold_scale: float, as_json: bool) 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(paths: tuple[Path, ...], as_json: bool) -> None:
     """Validate content: the built-in library, with PATHS (files or folders) in place of the entries
     that share their ids. Exits 2 listing `file: field: problem` for every problem."""
     try:
         lib = load_library(paths)
+        for routine_id in lib.routines:
+            compile_routine(lib, routine_id)
     except ContentError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem))
+        if as_json:
+            echo_json({"ok": False, "problems": [vars(p) for p in exc.problems]})
+        else:
+            for problem in exc.problems:
+                click.echo(str(problem))
         sys.exit(EXIT_CONTENT)
-    click.echo(f"ok: {len(lib.exercises)} exercises, {len(lib.routines)} routines")
+    if as_json:
+        echo_json({"ok": True, "exercises": len(lib.exercises), "routines": len(lib.routines)})
+    else:
+        click.echo(f"ok: {len(lib.exercises)} exercises, {len(lib.routines)} routines")
 
 
 @main.command()

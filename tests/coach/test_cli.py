@@ -72,3 +72,14 @@ def test_golden_scripts_have_not_drifted(runner):
         golden = (TESTS_DIR / "golden" / f"{routine_id}.txt").read_text(encoding="utf-8")
         result = runner.invoke(main, ["show", routine_id])
         assert result.output == golden, f"the {routine_id} Script changed: run `make golden` and review the diff"
+
+
+def test_check_json_lists_problems(runner, write_yaml):
+    path = write_yaml("routines/mine.yaml", {"id": "mine", "title": "mine", "description": "Mine.",
+                                             "focus": ["hips"], "items": [{"exercise": "cartwheel"}]})
+    result = runner.invoke(main, ["check", "--json", str(path)])
+    assert result.exit_code == 2
+    assert json.loads(result.output) == {"ok": False, "problems": [
+        {"file": str(path), "field": "items.0.exercise", "message": "unknown exercise 'cartwheel'"}]}
+    ok = json.loads(runner.invoke(main, ["check", "--json"]).output)
+    assert ok["ok"] is True and ok["routines"] >= 7
