@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
 import posixpath
+import re
 import threading
+import warnings
 import urllib.request
 from typing import Callable
 from urllib.parse import urlsplit
@@ -16,6 +19,7 @@ from urllib.parse import urlsplit
 import certifi
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
@@ -48,9 +52,21 @@ def check_chain_url(url: str | None) -> None:
         raise RequestRejected(f"certificate URL path is not under /echo.api/: {url}")
 
 
-def default_roots() -> list[x509.Certificate]:
+@functools.cache
+def default_roots() -> tuple[x509.Certificate, ...]:
+    """certifi's trusted roots, each loaded on its own: a root that a newer cryptography refuses
+    (certifi carries one with a negative serial) is left out instead of failing the whole bundle."""
     with open(certifi.where(), "rb") as bundle:
-        return x509.load_pem_x509_certificates(bundle.read())
+        blocks = re.findall(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", bundle.read(), re.S)
+    roots = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        for block in blocks:
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return tuple(roots)
 
 
 class RequestVerifier:
@@ -60,7 +76,8 @@ class RequestVerifier:
         self.skill_id = skill_id
         self.fetch = fetch
         self.now = now
-        self._store = Store(roots if roots is not None else default_roots())
+        self._roots = roots
+        self._store: Store | None = None
         self._leaves: dict[str, x509.Certificate] = {}  # verified leaf by URL, kept until it expires
         self._lock = threading.Lock()
 
@@ -107,6 +124,8 @@ class RequestVerifier:
             raise RequestRejected("the signing certificate has no subject alternative names") from None
         if ECHO_HOST not in names.get_values_for_type(x509.DNSName):
             raise RequestRejected(f"the signing certificate is not for {ECHO_HOST}")
+        if self._store is None:  # built on first use: reading the system's roots takes a moment
+            self._store = Store(list(self._roots if self._roots is not None else default_roots()))
         verifier = PolicyBuilder().store(self._store).time(now).build_server_verifier(x509.DNSName(ECHO_HOST))
         try:
             verifier.verify(leaf, intermediates)

@@ -117,3 +117,11 @@ def test_garbage_at_the_certificate_url_is_rejected(pki):
     body = signed_body("launch")
     with pytest.raises(RequestRejected, match="cannot load"):
         verifier_for(pki, chain=b"<html>not a certificate</html>").verify(pki.headers(body), body)
+
+
+def test_the_default_roots_load_from_certifi():
+    from skill.verify import default_roots
+
+    roots = default_roots()
+    assert len(roots) > 100
+    assert any("Amazon Root CA 1" in root.subject.rfc4514_string() for root in roots)
