@@ -54,18 +54,6 @@ class _Compiler:
         self.phrases = library.phrases
         self.partner = plan.routine.audience == "partner"
 
-    # -- doses -------------------------------------------------------------------------------
-    def hold_for(self, item: RoutineItem, hold: Hold) -> Hold:
-        scale = self.plan.scale
-        if hold.seconds is not None:
-            base = item.hold_s or hold.seconds
-            return hold.model_copy(update={"seconds": max(5, round(base * scale))})
-        base = item.breaths or hold.breaths
-        return hold.model_copy(update={"breaths": max(2, round(base * scale))})
-
-    def reps_for(self, item: RoutineItem, reps: Reps) -> Reps:
-        return reps.model_copy(update={"count": max(3, round((item.reps or reps.count) * self.plan.scale))})
-
     # -- timed blocks ------------------------------------------------------------------------
     def hold_segments(self, exercise: Exercise, hold: Hold, side: str | None) -> list[Segment]:
         cues_text = self.phrases.cues
@@ -120,9 +108,10 @@ class _Compiler:
                 Chime(name="end")]
 
     def part_segments(self, item: RoutineItem, exercise: Exercise, part: Part, side: str | None) -> list[Segment]:
+        scale = self.plan.scale
         if part.hold:
-            return self.hold_segments(exercise, self.hold_for(item, part.hold), side)
-        return self.reps_segments(exercise, self.reps_for(item, part.reps), side)
+            return self.hold_segments(exercise, part.hold.scaled(scale, item.hold_s, item.breaths), side)
+        return self.reps_segments(exercise, part.reps.scaled(scale, item.reps), side)
 
     # -- an exercise -------------------------------------------------------------------------
     def side_line(self, exercise: Exercise, side: str, first: bool) -> str:

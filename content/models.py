@@ -26,6 +26,7 @@ Equipment = Literal["strap", "wall", "chair", "none"]
 Target = Literal["hips", "hip-flexors", "lower-back", "hamstrings", "glutes", "inner-thighs", "core", "spine"]
 Sides = Literal["both", "each", "alternating"]
 SIDE_NAMES = ("right", "left")
+MIN_HOLD_S, MIN_BREATHS, MIN_REPS = 5, 2, 3
 PLACEHOLDERS = {"side", "other"}
 
 
@@ -66,13 +67,11 @@ class Hold(Model):
             raise ValueError("give the hold in seconds or in breaths, not both or neither")
         return self
 
-    def planned_s(self, scale: float = 1.0) -> float:
+    def scaled(self, scale: float, seconds: int | None = None, breaths: int | None = None) -> Hold:
+        """This hold with a routine's override and a scale applied, never under five seconds or two breaths."""
         if self.seconds is not None:
-            return float(max(5, round(self.seconds * scale)))
-        return self.scaled_breaths(scale) * self.breath_s
-
-    def scaled_breaths(self, scale: float) -> int:
-        return max(2, round((self.breaths or 0) * scale))
+            return self.model_copy(update={"seconds": max(MIN_HOLD_S, round((seconds or self.seconds) * scale))})
+        return self.model_copy(update={"breaths": max(MIN_BREATHS, round((breaths or self.breaths) * scale))})
 
 
 class Phase(Model):
@@ -94,8 +93,9 @@ class Reps(Model):
     def rep_s(self) -> float:
         return sum(p.seconds for p in self.phases)
 
-    def scaled_count(self, scale: float) -> int:
-        return max(3, round(self.count * scale))
+    def scaled(self, scale: float, count: int | None = None) -> Reps:
+        """These reps with a routine's override and a scale applied, never fewer than three."""
+        return self.model_copy(update={"count": max(MIN_REPS, round((count or self.count) * scale))})
 
 
 class Part(Model):

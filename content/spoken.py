@@ -7,7 +7,6 @@ import re
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
          "sixteen seventeen eighteen nineteen").split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_ORDINALS = {1: "first", 2: "second", 3: "third", 5: "fifth", 8: "eighth", 9: "ninth", 12: "twelfth"}
 
 # A calm coaching voice: about 160 words a minute, with a short rest at each sentence end.
 WORDS_PER_SECOND = 2.7
@@ -27,15 +26,6 @@ def number_words(n: int) -> str:
         hundreds, rest = divmod(n, 100)
         return f"{_ONES[hundreds]} hundred" + (f" and {number_words(rest)}" if rest else "")
     raise ValueError(f"no words for {n}; nothing in a routine counts that high")
-
-
-def ordinal_words(n: int) -> str:
-    if n in _ORDINALS:
-        return _ORDINALS[n]
-    words = number_words(n)
-    if words.endswith("y"):
-        return words[:-1] + "ieth"
-    return words + "th"
 
 
 def seconds_words(seconds: float) -> str:

@@ -188,7 +188,7 @@ class Exporter:
     def _split(self, plan: RenderPlan, clips, gains, mp3_path: Path, title: str) -> list[Path]:
         """One MP3 per chapter in a folder named after the routine, and an .m3u playlist of them."""
         folder = mp3_path.with_suffix("")
-        paths = []
+        paths, playlist = [], ["#EXTM3U"]
         for number, chapter in enumerate(plan.chapters, start=1):
             part = _chapter_plan(plan, chapter)
             slug = chapter["exercise"] or chapter["title"].lower()
@@ -196,9 +196,7 @@ class Exporter:
             self._encode(part, clips, gains, path, chapter["title"], number,
                          [{"start_s": 0.0, "end_s": part.duration_s, "title": chapter["title"]}])
             paths.append(path)
-        playlist = ["#EXTM3U"] + [line for number, path in enumerate(paths) for line in
-                                  (f"#EXTINF:{round(_chapter_plan(plan, plan.chapters[number]).duration_s)},"
-                                   f"{title} - {plan.chapters[number]['title']}", f"{folder.name}/{path.name}")]
+            playlist += [f"#EXTINF:{round(part.duration_s)},{title} - {chapter['title']}", f"{folder.name}/{path.name}"]
         write_text_atomic(mp3_path.with_suffix(".m3u"), "\n".join(playlist) + "\n")
         return paths
 

@@ -133,7 +133,8 @@ def encode_mp3(plan: RenderPlan, clips: Clips, gains, path, bitrate: str = "64k"
             raise ExportError(f"ffmpeg could not encode the MP3: {error.strip() or process.returncode}")
     except BrokenPipeError:
         process.wait()
-        raise ExportError(f"ffmpeg stopped while encoding: {process.stderr.read().decode(errors='replace').strip()}")
+        raise ExportError("ffmpeg stopped while encoding: "
+                          f"{process.stderr.read().decode(errors='replace').strip()}") from None
     finally:
         if process.poll() is None:
             process.kill()

@@ -51,7 +51,7 @@ def private_stores(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("ALEXA_SKILL_ID", raising=False)
 
 
-def decode_mp3(path) -> "np.ndarray":
+def decode_mp3(path):
     """The MP3 as a listener's player hears it: decoded by ffmpeg to mono float samples."""
     import subprocess
 

@@ -1,17 +1,12 @@
 import pytest
 
-from content.spoken import estimate_speech_s, minutes_words, number_words, ordinal_words, seconds_words
+from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words
 
 
 @pytest.mark.parametrize("n,words", [(0, "zero"), (7, "seven"), (13, "thirteen"), (20, "twenty"), (45, "forty-five"),
                                      (99, "ninety-nine"), (100, "one hundred"), (120, "one hundred and twenty")])
 def test_number_words(n, words):
     assert number_words(n) == words
-
-
-@pytest.mark.parametrize("n,words", [(1, "first"), (2, "second"), (3, "third"), (4, "fourth"), (20, "twentieth")])
-def test_ordinal_words(n, words):
-    assert ordinal_words(n) == words
 
 
 @pytest.mark.parametrize("seconds,words", [(1, "one second"), (30, "thirty seconds"), (60, "one minute"),
