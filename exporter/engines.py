@@ -77,16 +77,24 @@ class GttsEngine:
                     self.sleep(delay)
                     continue
                 if status is None:
-                    raise ExportError(f"Google's text-to-speech is unreachable ({exc}). "
-                                      "Use --engine espeak for the offline voice.") from exc
+                    raise self._unreachable(exc.__context__ or exc) from exc
                 raise ExportError(f"Google's text-to-speech refused the request (HTTP {status}): {exc}") from exc
             except requests.RequestException as exc:
-                raise ExportError(f"Google's text-to-speech is unreachable ({exc}). "
-                                  "Use --engine espeak for the offline voice.") from exc
+                raise self._unreachable(exc) from exc
             if not data:
                 raise ExportError(f"Google's text-to-speech sent no audio for {text[:40]!r}")
             return data
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _unreachable(self, cause: BaseException) -> ExportError:
+        host = f"translate.google.{self.accent}"
+        if isinstance(cause, requests.Timeout):
+            why = f"no answer from {host} within {GTTS_TIMEOUT[1]:g} s"
+        elif isinstance(cause, requests.ConnectionError):
+            why = f"cannot connect to {host}"
+        else:
+            why = str(cause)
+        return ExportError(f"Google's text-to-speech is unreachable ({why}). Use --engine espeak for the offline voice.")
 
     def synthesize(self, text: str) -> tuple[np.ndarray, int]:
         from exporter.audio import decode_mp3
@@ -111,5 +119,5 @@ def choose_engine(name: str, accent: str = "com", slow: bool = False,
         GttsEngine(accent=accent, slow=slow, retries=0).fetch_mp3("Ready.")
         return engine
     except ExportError as exc:
-        notice(f"note: {exc.args[0].split('. Use')[0]}; using the offline voice instead.")
+        notice(f"note: {str(exc).split('. Use')[0]}; using the offline voice instead.")
         return EspeakEngine()

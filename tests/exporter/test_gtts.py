@@ -119,3 +119,18 @@ def test_the_export_command_fails_within_seconds_when_google_is_unreachable(runn
 def test_an_unknown_routine_lists_the_real_ones(runner, tmp_path):
     result = runner.invoke(main, ["export", "yoga", "--engine", "espeak", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "unknown routine 'yoga'" in result.output and "hip" in result.output
+
+
+def test_export_is_quiet_when_not_on_a_terminal(runner, tmp_path):
+    result = runner.invoke(main, ["export", "quick", "--engine", "espeak", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert lines == [f"{tmp_path / 'quick.mp3'}  " + lines[0].split("  ", 1)[1]] and "new clips" in lines[0]
+    assert "it/s" not in result.output and "%|" not in result.output
+
+
+def test_export_shows_progress_on_a_terminal(library, tmp_path, capsys):
+    from exporter.export import ExportOptions, export_routines
+
+    export_routines(library, ["quick"], tmp_path, ExportOptions(engine="espeak", progress=True))
+    assert "%|" in capsys.readouterr().err
