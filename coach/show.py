@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from content import Script
+from content.spoken import heading
 
 INDENT = " " * 9
 
@@ -19,12 +20,12 @@ def _wrap(text: str, first: str) -> str:
 
 
 def script_text(script: Script) -> str:
-    lines = [f"{script.title[0].upper()}{script.title[1:]}: {clock(script.duration_s).strip()} planned"
+    lines = [f"{heading(script.title)}: {clock(script.duration_s).strip()} planned"
              f" (hold scale {script.hold_scale:g})", ""]
     at = 0.0
     for step in script.steps:
-        heading = step.name + (f", {step.side} side" if step.side else "") + (f", set {step.set}" if step.set > 1 else "")
-        lines.append(f"{clock(at)}  {heading}")
+        label = step.name + (f", {step.side} side" if step.side else "") + (f", set {step.set}" if step.set > 1 else "")
+        lines.append(f"{clock(at)}  {label}")
         for segment in step.segments:
             if segment.kind == "say":
                 lines.append(_wrap(f"“{segment.text}”", INDENT))

@@ -46,6 +46,11 @@ def minutes_words(seconds: float) -> str:
     return f"{number_words(minutes)} minute" + ("" if minutes == 1 else "s")
 
 
+def heading(title: str) -> str:
+    """A routine title ('hip routine', spoken mid-sentence) as a heading: 'Hip routine'."""
+    return title[:1].upper() + title[1:]
+
+
 def estimate_speech_s(text: str) -> float:
     """How long a calm voice takes to say the text; the exporter replaces it with real clip lengths."""
     words = len(re.findall(r"[\w'-]+", text))

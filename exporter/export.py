@@ -21,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from content import Library, Script, compile_routine
+from content.spoken import heading
 from exporter.audio import prepare_clip
 from exporter.cache import ClipCache
 from exporter.chimes import chime
@@ -164,7 +165,7 @@ class Exporter:
             options.notice(f"note: {len(plan.dropped_cues)} cue(s) in {routine_id} ran longer than planned "
                            "and were left out, so every hold still ends on time")
         gains = loudness_gains(plan, clips, fixed={("chime", name): 1.0 for name in CHIMES})
-        title = script.title[0].upper() + script.title[1:]
+        title = heading(script.title)
         self._encode(plan, clips, gains, mp3_path, title, track, plan.chapters)
         sheet = cue_sheet(script, plan, self.engine.name)
         cues_path, vtt_path = mp3_path.with_suffix(".cues.json"), mp3_path.with_suffix(".vtt")

@@ -10,6 +10,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
 
 from content import ContentError, Library, compile_routine, load_library
+from content.spoken import heading
 from exporter.errors import ExportError
 from exporter.export import ExportOptions, Exporter
 
@@ -63,7 +64,7 @@ def _listing() -> list[dict]:
     library, rows = _library(), []
     for routine in library.routines.values():
         script = compile_routine(library, routine.id)
-        rows.append({"id": routine.id, "title": routine.title[0].upper() + routine.title[1:],
+        rows.append({"id": routine.id, "title": heading(routine.title),
                      "description": routine.description, "minutes": round(script.duration_s / 60),
                      "exercises": [library.exercise(e).name for e in script.exercise_ids()],
                      "rendered": (_audio_dir() / f"{routine.id}.mp3").exists()})

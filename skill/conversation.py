@@ -67,20 +67,22 @@ class Conversation:
     def position(self) -> Position | None:
         return self.state.position
 
-    def script(self, position: Position | None = None) -> Script:
-        position = position or self.position
-        return script_for(position.routine, position.minutes, self.state.hold_scale)
+    def script(self) -> Script:
+        return script_for(self.position.routine, self.position.minutes, self.state.hold_scale)
 
-    def groups(self, position: Position | None = None) -> list[list[Step]]:
+    def groups(self) -> list[list[Step]]:
         """[intro, exercise 1, ..., exercise n, closing]"""
-        return self.script(position).exercise_steps()
+        return self.script().exercise_steps()
 
-    def exercise_count(self, position: Position | None = None) -> int:
-        return len(self.groups(position)) - 2
+    def exercise_count(self) -> int:
+        return len(self.groups()) - 2
 
-    def exercise_name(self, index: int | None = None, position: Position | None = None) -> str:
-        position = position or self.position
-        return self.groups(position)[1 + (position.index if index is None else index)][0].name
+    def exercise(self, index: int | None = None) -> list[Step]:
+        """The steps of one exercise of the routine; the current one by default."""
+        return self.groups()[1 + (self.position.index if index is None else index)]
+
+    def exercise_name(self, index: int | None = None) -> str:
+        return self.exercise(index)[0].name
 
     def in_routine(self) -> bool:
         return self.position is not None and self.position.status != "finished"

@@ -10,6 +10,7 @@ from pathlib import Path
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 from content import Step
+from content.spoken import heading
 
 
 @cache
@@ -20,5 +21,5 @@ def document() -> dict:
 def exercise_screen(steps: list[Step], routine_title: str, seconds: float) -> RenderDocumentDirective:
     first_instruction = next((s.text for s in steps[0].segments if s.kind == "say" and len(s.text) > 40), "")
     return RenderDocumentDirective(token="exercise", document=document(), datasources={"exercise": {
-        "name": steps[0].name, "routine": routine_title[0].upper() + routine_title[1:],
+        "name": steps[0].name, "routine": heading(routine_title),
         "step": first_instruction, "seconds": int(round(seconds))}})

@@ -27,8 +27,7 @@ class WhyHandler(IntentHandler):
     def respond(self, talk):
         if not talk.in_routine():
             return talk.ask(say("why_nothing"), say("which_routine"))
-        exercise_id = talk.groups()[1 + talk.position.index][0].exercise
-        exercise = library().exercise(exercise_id)
+        exercise = library().exercise(talk.exercise()[0].exercise)
         return talk.ask(say("why", name=exercise.name, why=exercise.why), _carry_on(talk))
 
 
