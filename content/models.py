@@ -186,12 +186,22 @@ class RoutineItem(Model):
 
 class Routine(Model):
     id: Slug
-    title: str
+    title: str = Field(description="spoken inside a sentence: 'hip routine'")
+    spoken_name: str = Field(description="what a person says to ask for it: 'hip', 'lower back' "
+                                         "(by default the title without 'routine')")
+    order: int = Field(100, ge=0, description="place in listings and the podcast feed, lowest first")
     description: str
     focus: list[Target] = Field(min_length=1)
     audience: Literal["self", "partner"] = "self"
     items: list[RoutineItem] = Field(min_length=1)
     extras: list[Slug] = Field(default_factory=list, description="exercises that may be added to fit a longer time")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_spoken_name(cls, data):
+        if isinstance(data, dict) and "spoken_name" not in data and isinstance(data.get("title"), str):
+            data = data | {"spoken_name": data["title"].removesuffix(" routine")}
+        return data
 
     @model_validator(mode="after")
     def _no_repeats(self) -> Routine:
