@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from exporter.engines import DEFAULT_ENGINE
 from exporter.web import bp as library_blueprint
 from skill.builder import create_skill
 from skill.verify import RequestVerifier
@@ -20,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         AUDIO_DIR=str(DEFAULT_AUDIO_DIR.resolve()),
-        EXPORT_ENGINE="auto",
+        EXPORT_ENGINE=DEFAULT_ENGINE,
         AUDIO_URL=os.environ.get("STRETCH_COACH_AUDIO_URL"),
         ALEXA_VERIFY=True,
         ALEXA_SKILL_ID=os.environ.get("ALEXA_SKILL_ID"),

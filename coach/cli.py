@@ -12,10 +12,12 @@ import click
 
 from content import ContentError, Library, compile_routine, load_library
 from coach.show import script_text
-from exporter.cache import ClipCache
-from exporter.engines import GTTS_ACCENTS
+from exporter.engines import DEFAULT_ENGINE, DEFAULT_PACE_WPM, ENGINES, GTTS_ACCENTS, PACE_RANGE, RATES, VoiceSettings
 from exporter.errors import ExportError
-from exporter.export import RATES, ExportOptions, export_routines
+
+# The exporter's audio parts (numpy, scipy, the voices) load only in the commands that make audio,
+# so listing and checking content answers at once.
+ENGINE_HELP = "Voice: " + "; ".join(f"{name}: {what}" for name, (what, _) in ENGINES.items()) + "."
 
 EXIT_CONTENT = 2  # bad content or a request the content cannot satisfy
 EXIT_FAILED = 1  # the work itself failed (network, disk, ffmpeg)
@@ -135,29 +137,38 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--all", "all_routines", is_flag=True, help="Export every routine.")
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("audio/out"), show_default=True,
               help="Output folder, or an .mp3 path for a single routine.")
-@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True,
-              help="Voice: Google's (gtts), the offline one (espeak), or Google's when it answers (auto).")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+              help=ENGINE_HELP)
+@click.option("--voice", "voice_model", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Piper voice (.onnx, with its .onnx.json beside it) instead of the bundled one.")
+@click.option("--pace", type=click.IntRange(*PACE_RANGE),
+              help=f"Speaking pace in words a minute for the offline voices (Piper: {DEFAULT_PACE_WPM}).")
 @click.option("--accent", type=click.Choice(GTTS_ACCENTS), default="com", show_default=True,
               help="Google voice accent, by Google domain: com (US), co.uk, com.au, ca, co.in, ie, co.za.")
 @click.option("--slow", is_flag=True, help="Google's slower speaking voice.")
 @click.option("--minutes", type=click.FloatRange(1, 120), help="Fit each routine to this many minutes.")
 @click.option("--hold-scale", type=click.FloatRange(0.25, 3), default=1.0, show_default=True,
               help="Make every hold and rep count longer (>1) or shorter (<1).")
-@click.option("--rate", type=click.Choice([str(r) for r in RATES]), default="24000", show_default=True,
+@click.option("--rate", type=click.Choice([str(r) for r in RATES]), default=str(RATES[0]), show_default=True,
               help="Sample rate in Hz.")
 @click.option("--bitrate", type=click.Choice(["48k", "64k", "96k", "128k"]), default="64k", show_default=True,
               help="Constant MP3 bitrate.")
 @click.option("--split", is_flag=True, help="Also write one MP3 per exercise and an .m3u playlist.")
 @click.option("--no-cache", is_flag=True, help="Synthesize every clip afresh and keep none.")
 @reports_errors
-def export(routine_ids, all_routines, out, engine, accent, slow, minutes, hold_scale, rate, bitrate, split, no_cache):
+def export(routine_ids, all_routines, out, engine, voice_model, pace, accent, slow, minutes, hold_scale, rate, bitrate,
+           split, no_cache):
     """Render ROUTINE... (or --all) to MP3 with exactly timed holds, chapters, a cue sheet and captions."""
+    from exporter.cache import ClipCache
+    from exporter.export import ExportOptions, export_routines
+
     lib = library()
     if all_routines == bool(routine_ids):
         raise click.UsageError("name one or more routines, or give --all")
     ids = list(lib.routines) if all_routines else list(routine_ids)
     with tempfile.TemporaryDirectory(prefix="stretch-coach-clips-") as scratch:
-        options = ExportOptions(engine=engine, accent=accent, slow=slow, minutes=minutes, hold_scale=hold_scale,
+        voice = VoiceSettings(model=voice_model, pace_wpm=pace, accent=accent, slow=slow)
+        options = ExportOptions(engine=engine, voice=voice, minutes=minutes, hold_scale=hold_scale,
                                 rate=int(rate), bitrate=bitrate, split=split,
                                 cache=ClipCache(Path(scratch)) if no_cache else ClipCache())
         for result in export_routines(lib, ids, out, options):
@@ -173,6 +184,8 @@ def cache() -> None:
 @cache.command("clear")
 def cache_clear() -> None:
     """Remove every cached clip."""
+    from exporter.cache import ClipCache
+
     store = ClipCache()
     click.echo(f"removed {store.clear()} clips from {store.root}")
 
@@ -180,8 +193,8 @@ def cache_clear() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True,
-              help="Voice for MP3s rendered on first request.")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+              help="Voice for the phone library's MP3s. " + ENGINE_HELP)
 @click.option("--audio-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("audio/out"),
               show_default=True, help="Where the phone library keeps its MP3s.")
 @click.option("--no-verify", is_flag=True,

@@ -8,7 +8,6 @@ import warnings
 from math import gcd
 
 import numpy as np
-from scipy.signal import resample_poly
 
 # Quieter than this counts as silence when trimming: -50 dBFS.
 SILENCE_LEVEL = 32767 * 10 ** (-50 / 20)
@@ -47,6 +46,8 @@ def fade_edges(samples: np.ndarray, rate: int) -> np.ndarray:
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     if from_rate == to_rate:
         return samples
+    from scipy.signal import resample_poly  # only when a new clip is made: scipy takes a second to import
+
     g = gcd(from_rate, to_rate)
     out = resample_poly(samples.astype(np.float32), to_rate // g, from_rate // g)
     return np.clip(out, -32768, 32767).round().astype(np.int16)

@@ -10,8 +10,7 @@ import functools
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,51 +22,60 @@ from tqdm import tqdm
 from content import Library, Script, compile_routine
 from content.spoken import heading
 from exporter.audio import prepare_clip
-from exporter.cache import ClipCache
+from exporter.cache import Clip, ClipCache, ClipInfo
 from exporter.chimes import chime
 from exporter.cuesheet import cue_sheet, cue_sheet_json, webvtt
-from exporter.engines import choose_engine
+from exporter.engines import DEFAULT_ENGINE, RATES, VoiceSettings, choose_engine
 from exporter.errors import ExportError
 from exporter.plan import RenderPlan, plan_render, spoken_texts
-from exporter.render import encode_mp3, loudness_gains
+from exporter.loudness import mastered
+from exporter.render import MASTERING, PEAK_CEILING, TARGET_LUFS, encode_mp3, loudness_gains
 from exporter.tags import write_tags
 
-RATES = (24000, 44100)
-GTTS_WORKERS = 4
 CHIMES = ("switch", "end")
+CHIME_VOICE = "chime:v1"  # the project's own chimes, cached beside the speech
 CLIPS_IN_MEMORY = 16
 
 
-class CachedClips(Mapping):
-    """(kind, key) -> samples. Speech is read from the clip cache when needed and only the last few
-    clips stay in memory, so an hour-long render holds a few seconds of audio, not all of it."""
+class CachedClips:
+    """Every clip a render needs. What is known of each clip (length, loudness, peak) stays in
+    memory; samples are read from the clip cache when placed and only the last few stay, so an
+    hour-long render holds a few seconds of audio, not all of it."""
 
-    def __init__(self, cache: ClipCache, voice: str, rate: int, lengths: dict[str, int]):
-        self.lengths = lengths
-        self._chimes = {("chime", name): chime(name, rate) for name in CHIMES}
+    def __init__(self, cache: ClipCache, voice: str, rate: int, infos: dict[str, ClipInfo],
+                 chimes: dict[str, Clip]):
+        self.infos = infos
+        self._chimes = chimes
         self._read = functools.lru_cache(maxsize=CLIPS_IN_MEMORY)(lambda text: cache.get(voice, rate, text))
 
-    def __getitem__(self, key: tuple[str, str]) -> np.ndarray:
-        if key in self._chimes:
-            return self._chimes[key]
-        samples = self._read(key[1]) if key[0] == "speech" and key[1] in self.lengths else None
-        if samples is None:
-            raise ExportError(f"the clip for {key[1][:40]!r} vanished from the cache during the export")
-        return samples
+    @property
+    def lengths(self) -> dict[str, int]:
+        return {text: info.length for text, info in self.infos.items()}
 
-    def __iter__(self):
-        yield from self._chimes
-        yield from (("speech", text) for text in self.lengths)
+    def chime_lengths(self) -> dict[str, int]:
+        return {name: clip.info.length for name, clip in self._chimes.items()}
 
-    def __len__(self) -> int:
-        return len(self._chimes) + len(self.lengths)
+    def keys(self) -> list[tuple[str, str]]:
+        return [("chime", name) for name in self._chimes] + [("speech", text) for text in self.infos]
+
+    def info(self, key: tuple[str, str]) -> ClipInfo:
+        kind, name = key
+        return self._chimes[name].info if kind == "chime" else self.infos[name]
+
+    def samples(self, key: tuple[str, str]) -> np.ndarray:
+        kind, name = key
+        if kind == "chime":
+            return self._chimes[name].samples
+        clip = self._read(name) if name in self.infos else None
+        if clip is None or clip.info.length != self.infos[name].length:
+            raise ExportError(f"the clip for {name[:40]!r} vanished from the cache during the export")
+        return clip.samples
 
 
 @dataclass
 class ExportOptions:
-    engine: str = "auto"
-    accent: str = "com"
-    slow: bool = False
+    engine: str = DEFAULT_ENGINE
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
     minutes: float | None = None
     hold_scale: float = 1.0
     rate: int = 24000
@@ -118,49 +126,58 @@ class Exporter:
     def __init__(self, library: Library, options: ExportOptions):
         self.library = library
         self.options = options
-        self.engine = choose_engine(options.engine, options.accent, options.slow, notice=options.notice)
+        self.engine = choose_engine(options.engine, options.voice, notice=options.notice)
+        # Clips are cached as they come out of mastering: a change to its targets makes new clips.
+        self.voice_key = f"{self.engine.voice}|{MASTERING}"
         self.show_progress = sys.stderr.isatty() if options.progress is None else options.progress
 
+    def chimes(self) -> dict[str, Clip]:
+        """The chimes, analysed once and kept in the cache like speech."""
+        rate, cache = self.options.rate, self.options.cache
+        return {name: cache.get(CHIME_VOICE, rate, name) or cache.put(CHIME_VOICE, rate, name, chime(name, rate))
+                for name in CHIMES}
+
     def clips_for(self, script: Script) -> tuple[CachedClips, int]:
-        """Every clip the script needs, from the cache or newly synthesized (and cached at once)."""
-        rate, cache, voice = self.options.rate, self.options.cache, self.engine.voice
-        lengths: dict[str, int] = {}
+        """Every clip the script needs, from the cache or newly synthesized (and cached at once).
+
+        Ctrl-C stops at once: sentences still queued are dropped, the one being spoken finishes,
+        and every clip made so far stays in the cache for the next run."""
+        rate, cache, voice = self.options.rate, self.options.cache, self.voice_key
+        infos: dict[str, ClipInfo] = {}
         missing = []
         for text in spoken_texts(script):
             cached = cache.get(voice, rate, text)
             if cached is None:
                 missing.append(text)
             else:
-                lengths[text] = len(cached)
+                infos[text] = cached.info
         if missing:
-            workers = GTTS_WORKERS if self.engine.name == "gtts" else 1
             bar = tqdm(total=len(missing), desc=f"{script.routine}: voice", unit="clip", disable=not self.show_progress)
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+            pool = ThreadPoolExecutor(max_workers=self.engine.workers)
+            try:
                 futures = {pool.submit(self._synthesize, text): text for text in missing}
-                done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-                for future in pending:
-                    future.cancel()
-                for future in done:
-                    lengths[futures[future]] = future.result()
+                for future in as_completed(futures):
+                    infos[futures[future]] = future.result()
                     bar.update()
-            bar.close()
-        return CachedClips(cache, voice, rate, lengths), len(missing)
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
+                bar.close()
+        return CachedClips(cache, voice, rate, infos, self.chimes()), len(missing)
 
-    def _synthesize(self, text: str) -> int:
-        """Synthesize and cache one clip; returns its length in samples (the clip itself is read
-        back from the cache when it is placed)."""
+    def _synthesize(self, text: str) -> ClipInfo:
+        """Synthesize, analyse and cache one clip (the samples are read back when placed)."""
         samples, engine_rate = self.engine.synthesize(text)
         clip = prepare_clip(samples, engine_rate, self.options.rate)
         if clip.size == 0:
             raise ExportError(f"the {self.engine.name} voice produced silence for {text[:40]!r}")
-        return len(self.options.cache.put(self.engine.voice, self.options.rate, text, clip))
+        clip = mastered(clip, self.options.rate, TARGET_LUFS, PEAK_CEILING)
+        return self.options.cache.put(self.voice_key, self.options.rate, text, clip).info
 
     def export(self, routine_id: str, mp3_path: Path, track: int = 1) -> ExportResult:
         options = self.options
         script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale)
         clips, synthesized = self.clips_for(script)
-        plan = plan_render(script, clips.lengths, {name: len(clips[("chime", name)]) for name in CHIMES},
-                           options.rate)
+        plan = plan_render(script, clips.lengths, clips.chime_lengths(), options.rate)
         if plan.dropped_cues:
             options.notice(f"note: {len(plan.dropped_cues)} cue(s) in {routine_id} ran longer than planned "
                            "and were left out, so every hold still ends on time")

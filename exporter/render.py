@@ -1,30 +1,42 @@
-"""From a render plan to an MP3: the timeline is rendered in blocks, measured for loudness, then
-streamed to ffmpeg, so memory stays flat however long the routine is."""
+"""From a render plan to an MP3: the timeline is rendered in blocks and streamed to ffmpeg, so
+memory stays flat however long the routine is.
+
+Loudness is set by gains worked out from each clip's stored analysis (exporter/loudness.py) before a
+single sample is mixed: one gain for all speech, lowered for any clip whose true peak would pass the
+ceiling. No limiter runs in the encode, so nothing is squashed and the encode is ffmpeg alone.
+"""
 
 from __future__ import annotations
 
 import subprocess
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Protocol
 
 import numpy as np
-import pyloudnorm
-from scipy.signal import lfilter
 
 from exporter.audio import ffmpeg_path
+from exporter.cache import ClipInfo
 from exporter.errors import ExportError
+from exporter.loudness import energy_step
 from exporter.plan import Placement, RenderPlan
 
 TARGET_LUFS = -19.0  # spoken word, mono
-# ffmpeg's look-ahead limiter holds sample peaks here, leaving room for the peaks between samples
-# and for what MP3 encoding adds, under the -1 dBTP ceiling.
-LIMITER = "alimiter=limit=0.79:attack=5:release=50:level=false:latency=true"
+# True peak before encoding; MP3 encoding adds a little between samples, and the file must stay
+# under -1 dBTP.
+PEAK_CEILING_DB = -2.0
+PEAK_CEILING = 10 ** (PEAK_CEILING_DB / 20)
+MASTERING = f"{TARGET_LUFS}LUFS:{PEAK_CEILING_DB}dBTP"
 BLOCK_S = 5
 STEP_S = 0.1
-FILTER_TAIL_S = 0.05
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 
-Clips = Mapping[tuple[str, str], np.ndarray]  # (kind, key) -> int16 samples
+Key = tuple[str, str]  # ("speech", text) or ("chime", name)
+
+
+class Clips(Protocol):
+    def samples(self, key: Key) -> np.ndarray: ...
+
+    def info(self, key: Key) -> ClipInfo: ...
 
 
 def blocks(plan: RenderPlan, clips: Clips, gains: Mapping[tuple[str, str], float],
@@ -48,38 +60,31 @@ def _mix(out: np.ndarray, block_start: int, block_end: int, placement: Placement
     key = (placement.kind, placement.key)
     lo, hi = max(block_start, placement.start), min(block_end, placement.start + placement.length)
     if lo < hi:
-        source = clips[key][lo - placement.start:hi - placement.start]
+        source = clips.samples(key)[lo - placement.start:hi - placement.start]
         out[lo - block_start:hi - block_start] += source.astype(np.float32) * (gains[key] / 32768)
 
 
-def step_energies(plan: RenderPlan, clips: Clips, kinds: tuple[str, ...]) -> np.ndarray:
-    """K-weighted energy per 100 ms of the timeline, counting only placements of the given kinds.
-
-    Placements never overlap, so the timeline's energy is the sum of its clips' energies: each
-    distinct clip is filtered once (with a short tail for the filter to ring out) and its energy
-    laid onto the 100 ms grid at every place it is used. That is exact for BS.1770 and far cheaper
-    than filtering an hour of mostly silence."""
-    step = int(round(plan.rate * STEP_S))
-    stages = [(s.b, s.a, s.passband_gain) for s in pyloudnorm.Meter(plan.rate)._filters.values()]
-    energy = np.zeros(plan.total // step + 2)
+def clip_energies(plan: RenderPlan, clips: Clips) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """For each clip, the K-weighted energy it puts into each 100 ms step of the timeline, as
+    (step indices, energies) over every place it is used. Placements never overlap, so the
+    timeline's energy is the sum of its clips' energies: exact for BS.1770, and it needs only the
+    running sums stored with each clip."""
+    step, fine = int(round(plan.rate * STEP_S)), energy_step(plan.rate)
     by_key: dict[tuple[str, str], list[Placement]] = {}
     for placement in plan.placements:
-        if placement.kind in kinds:
-            by_key.setdefault((placement.kind, placement.key), []).append(placement)
-    tail = np.zeros(int(plan.rate * FILTER_TAIL_S), dtype=np.float32)
+        by_key.setdefault((placement.kind, placement.key), []).append(placement)
+    found = {}
     for key, placements in by_key.items():
-        x = np.concatenate([clips[key].astype(np.float32) / 32768, tail])
-        for b, a, gain in stages:
-            x = lfilter(b, a, x).astype(np.float32)
-            x *= gain
-        np.square(x, out=x)
-        running = np.zeros(len(x) + 1)
-        np.cumsum(x, out=running[1:])
+        running = clips.info(key).energy
+        positions = np.arange(len(running)) * fine
+        indices, energies = [], []
         for placement in placements:
-            first, last = placement.start // step, (placement.start + len(x) - 1) // step
-            edges = np.clip(np.arange(first, last + 2) * step - placement.start, 0, len(x))
-            energy[first:last + 1] += np.diff(running[edges])
-    return energy[:max(1, -(-plan.total // step))]
+            first, last = placement.start // step, (placement.start + positions[-1] - 1) // step
+            edges = np.clip(np.arange(first, last + 2) * step - placement.start, 0, positions[-1])
+            indices.append(np.arange(first, last + 1))
+            energies.append(np.diff(np.interp(edges, positions, running)))
+        found[key] = (np.concatenate(indices), np.concatenate(energies))
+    return found
 
 
 def gated_loudness(energy: np.ndarray, rate: int) -> float:
@@ -100,30 +105,41 @@ def gated_loudness(energy: np.ndarray, rate: int) -> float:
 
 def loudness_gains(plan: RenderPlan, clips: Clips, fixed: Mapping[tuple[str, str], float],
                    target: float = TARGET_LUFS) -> dict[tuple[str, str], float]:
-    """One gain for all speech that brings the whole file to the target loudness; the `fixed`
-    sounds (chimes) keep their gains."""
-    speech = step_energies(plan, clips, ("speech",))
-    others = step_energies(plan, {key: clips[key] * gain for key, gain in fixed.items()}, ("chime",))
+    """Gains that bring the whole file to the target loudness: one for all speech, lowered for any
+    clip whose true peak would pass the ceiling; the `fixed` sounds (chimes) keep their gains."""
+    energies = clip_energies(plan, clips)
+    speech = [key for key in energies if key not in fixed]
+    if not speech:
+        raise ExportError("the render is silent: no speech was placed")
+    steps = max(1, -(-plan.total // int(round(plan.rate * STEP_S))))
+    size = max(steps, 1 + max(int(indices.max()) for indices, _ in energies.values()))
+
+    def gains_at(gain: float) -> dict[tuple[str, str], float]:
+        return {key: min(gain, PEAK_CEILING / max(clips.info(key).true_peak, 1e-9)) for key in speech} | dict(fixed)
+
     gain = 1.0
-    for _ in range(8):
-        measured = gated_loudness(gain ** 2 * speech + others, plan.rate)
+    for _ in range(12):
+        gains = gains_at(gain)
+        timeline = np.zeros(size)
+        for key, (indices, energy) in energies.items():
+            np.add.at(timeline, indices, gains.get(key, 1.0) ** 2 * energy)
+        measured = gated_loudness(timeline[:steps], plan.rate)
         if not np.isfinite(measured):
             raise ExportError("the render is silent: no speech was placed")
         if abs(measured - target) < 0.01:
             break
         gain *= 10 ** ((target - measured) / 20)
-    return {key: gain for key in clips if key not in fixed} | dict(fixed)
+    return gains_at(gain)
 
 
 def encode_mp3(plan: RenderPlan, clips: Clips, gains, path, bitrate: str = "64k",
                on_block: Callable[[int], None] | None = None) -> None:
     """Stream the timeline to ffmpeg as a mono, constant-bitrate MP3 at `path`."""
     command = [ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(plan.rate),
-               "-ac", "1", "-i", "pipe:0", "-af", LIMITER, "-c:a", "libmp3lame", "-b:a", bitrate, "-ac", "1", "-f", "mp3", str(path)]
+               "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", bitrate, "-ac", "1", "-f", "mp3", str(path)]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         for block in blocks(plan, clips, gains, BLOCK_S * plan.rate):
-            # float32 into ffmpeg, so loud speech reaches the limiter whole instead of clipped at full scale
             process.stdin.write(block.astype("<f4").tobytes())
             if on_block:
                 on_block(len(block))

@@ -86,13 +86,13 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def quick_export(tmp_path_factory, library):
-    """The quick routine rendered once with the offline voice, as `stretch-coach export` would."""
+    """The quick routine rendered once with the default (neural, offline) voice, as `stretch-coach export` would."""
     from exporter.cache import ClipCache
     from exporter.export import ExportOptions, export_routines
 
     out = tmp_path_factory.mktemp("export")
     cache = ClipCache(tmp_path_factory.mktemp("shared-cache"))
-    [result] = export_routines(library, ["quick"], out, ExportOptions(engine="espeak", progress=False, cache=cache))
+    [result] = export_routines(library, ["quick"], out, ExportOptions(progress=False, cache=cache))
     return result, cache
 
 

@@ -13,7 +13,7 @@ import responses
 
 from coach.cli import main
 from exporter.audio import ffmpeg_path
-from exporter.engines import GttsEngine, choose_engine
+from exporter.engines import GttsEngine, VoiceSettings, choose_engine
 from exporter.errors import ExportError
 from exporter.espeak import Espeak
 
@@ -72,7 +72,7 @@ def test_google_that_stays_busy_fails_clearly(no_sleep):
 def test_a_timeout_fails_fast_with_a_way_out():
     responses.post(GOOGLE, body=requests.exceptions.ConnectTimeout("timed out"))
     started = time.monotonic()
-    with pytest.raises(ExportError, match="unreachable.*--engine espeak"):
+    with pytest.raises(ExportError, match="unreachable.*--engine piper"):
         GttsEngine().synthesize("Hold.")
     assert time.monotonic() - started < 2
     assert len(responses.calls) == 1
@@ -97,13 +97,13 @@ def test_auto_falls_back_to_the_offline_voice_once_with_a_notice():
     responses.post(GOOGLE, body=requests.exceptions.ConnectionError("no route to host"))
     notices = []
     engine = choose_engine("auto", notice=notices.append)
-    assert engine.name == "espeak" and len(notices) == 1 and "offline voice" in notices[0]
+    assert engine.name == "piper" and len(notices) == 1 and "offline voice" in notices[0]
 
 
 @responses.activate
 def test_auto_keeps_google_when_it_answers(spoken_mp3):
     responses.post(GOOGLE.replace(".com/", ".co.uk/"), body=google_answer(spoken_mp3))
-    assert choose_engine("auto", accent="co.uk", notice=pytest.fail).voice == "gtts:en:co.uk:normal"
+    assert choose_engine("auto", VoiceSettings(accent="co.uk"), notice=pytest.fail).voice == "gtts:en:co.uk:normal"
 
 
 @responses.activate
