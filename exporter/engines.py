@@ -16,9 +16,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from exporter.errors import ExportError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,7 @@ class Engine(Protocol):
     @property
     def voice(self) -> str: ...
 
-    def synthesize(self, text: str) -> tuple["np.ndarray", int]: ...
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]: ...
 
 
 def file_identity(path: Path) -> str:
@@ -107,7 +110,7 @@ class PiperEngine:
                     raise ExportError(f"cannot load the Piper voice {self.model.name}: {exc}") from exc
             return self._voice
 
-    def synthesize(self, text: str) -> tuple["np.ndarray", int]:
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
         import numpy as np
         from piper import SynthesisConfig
 
@@ -136,7 +139,7 @@ class EspeakEngine:
     def voice(self) -> str:
         return f"espeak:{self.voice_name}:{self.pace_wpm}"
 
-    def synthesize(self, text: str) -> tuple["np.ndarray", int]:
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
         from exporter.espeak import Espeak, EspeakUnavailable
 
         try:
@@ -203,7 +206,7 @@ class GttsEngine:
         return GoogleUnreachable(f"Google's text-to-speech is unreachable ({why}). Use --engine piper for the offline voice.",
                                  why=why)
 
-    def synthesize(self, text: str) -> tuple["np.ndarray", int]:
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
         from exporter.audio import decode_mp3
 
         try:

@@ -7,9 +7,7 @@ temporary name and renamed into place once complete. Clips already made stay in 
 from __future__ import annotations
 
 import functools
-import os
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,15 +17,16 @@ from typing import Callable, Iterator
 import numpy as np
 from tqdm import tqdm
 
-from content import Library, Script, compile_routine
+from content import Catalog, Library, Script, compile_routine
 from content.spoken import heading
 from exporter.audio import prepare_clip
 from exporter.cache import Clip, ClipCache, ClipInfo
 from exporter.chimes import chime
-from exporter.cuesheet import cue_sheet, cue_sheet_json, webvtt
+from exporter.cuesheet import chapter_row, cue_sheet, cue_sheet_json, webvtt
 from exporter.engines import DEFAULT_ENGINE, RATES, VoiceSettings, choose_engine
 from exporter.errors import ExportError
-from exporter.plan import RenderPlan, plan_render, spoken_texts
+from exporter.fileset import FileSet, recover
+from exporter.plan import Chapter, RenderPlan, plan_render, spoken_texts
 from exporter.loudness import mastered
 from exporter.render import MASTERING, PEAK_CEILING, TARGET_LUFS, encode_mp3, loudness_gains
 from exporter.tags import write_tags
@@ -103,16 +102,10 @@ class ExportResult:
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed onto it only when the block finishes without error."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        os.chmod(temporary, 0o644)  # mkstemp makes files private; these are for sharing
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    """A temporary path beside `path`, put in its place only when the block finishes without error."""
+    with FileSet() as files:
+        yield files.stage(path)
+        files.commit()
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -183,23 +176,23 @@ class Exporter:
                            "and were left out, so every hold still ends on time")
         gains = loudness_gains(plan, clips, fixed={("chime", name): 1.0 for name in CHIMES})
         title = heading(script.title)
-        self._encode(plan, clips, gains, mp3_path, title, track, plan.chapters)
-        sheet = cue_sheet(script, plan, self.engine.name)
         cues_path, vtt_path = mp3_path.with_suffix(".cues.json"), mp3_path.with_suffix(".vtt")
-        write_text_atomic(cues_path, cue_sheet_json(sheet))
-        write_text_atomic(vtt_path, webvtt(plan))
+        with FileSet() as files:
+            self._encode(plan, clips, gains, files.stage(mp3_path), title, track)
+            files.stage(cues_path).write_text(cue_sheet_json(cue_sheet(script, plan, self.engine.name)), encoding="utf-8")
+            files.stage(vtt_path).write_text(webvtt(plan), encoding="utf-8")
+            files.commit()
         result = ExportResult(routine_id, mp3_path, cues_path, vtt_path, plan.duration_s, synthesized)
         if options.split:
             result.split = self._split(plan, clips, gains, mp3_path, title)
         return result
 
-    def _encode(self, plan: RenderPlan, clips, gains, path: Path, title: str, track: int, chapters) -> None:
+    def _encode(self, plan: RenderPlan, clips, gains, path: Path, title: str, track: int) -> None:
         bar = tqdm(total=plan.total, desc=f"{path.name}: encode", unit="sample", unit_scale=True,
                    disable=not self.show_progress)
         try:
-            with atomic_path(path) as temporary:
-                encode_mp3(plan, clips, gains, temporary, self.options.bitrate, on_block=bar.update)
-                write_tags(temporary, title, track, chapters)
+            encode_mp3(plan, clips, gains, path, self.options.bitrate, on_block=bar.update)
+            write_tags(path, title, track, [chapter_row(plan, chapter) for chapter in plan.chapters])
         finally:
             bar.close()
 
@@ -209,19 +202,20 @@ class Exporter:
         paths, playlist = [], ["#EXTM3U"]
         for number, chapter in enumerate(plan.chapters, start=1):
             part = _chapter_plan(plan, chapter)
-            slug = chapter["exercise"] or chapter["title"].lower()
+            slug = chapter.exercise or chapter.title.lower()
             path = folder / f"{number:02d}-{slug}.mp3"
-            self._encode(part, clips, gains, path, chapter["title"], number,
-                         [{"start_s": 0.0, "end_s": part.duration_s, "title": chapter["title"]}])
+            with atomic_path(path) as temporary:
+                self._encode(part, clips, gains, temporary, chapter.title, number)
             paths.append(path)
-            playlist += [f"#EXTINF:{round(part.duration_s)},{title} - {chapter['title']}", f"{folder.name}/{path.name}"]
+            playlist += [f"#EXTINF:{round(part.duration_s)},{title} - {chapter.title}", f"{folder.name}/{path.name}"]
         write_text_atomic(mp3_path.with_suffix(".m3u"), "\n".join(playlist) + "\n")
         return paths
 
 
-def _chapter_plan(plan: RenderPlan, chapter: dict) -> RenderPlan:
-    start, end = round(chapter["start_s"] * plan.rate), round(chapter["end_s"] * plan.rate)
-    part = RenderPlan(rate=plan.rate, total=end - start)
+def _chapter_plan(plan: RenderPlan, chapter: Chapter) -> RenderPlan:
+    """The part of the plan one chapter covers, as a plan of its own with one chapter."""
+    start, end = chapter.start, chapter.end
+    part = RenderPlan(rate=plan.rate, total=end - start, chapters=[Chapter(0, end - start, chapter.title, chapter.exercise)])
     part.placements = [p.__class__(p.start - start, p.length, p.kind, p.key)
                        for p in plan.placements if start <= p.start < end]
     return part
@@ -240,6 +234,12 @@ def export_routines(library: Library, routine_ids: list[str], out: Path, options
     for routine_id in routine_ids:
         library.routine(routine_id)  # an unknown routine fails before any work starts
     paths = output_paths(out, routine_ids)
-    exporter = Exporter(library, options)
-    track_of = {routine_id: number for number, routine_id in enumerate(library.routines, start=1)}
-    return [exporter.export(routine_id, path, track_of[routine_id]) for routine_id, path in zip(routine_ids, paths)]
+    track_of = {routine_id: number for number, routine_id in enumerate(Catalog(library).routine_ids, start=1)}
+    try:
+        for folder in {path.parent for path in paths}:
+            recover(folder)
+        exporter = Exporter(library, options)
+        return [exporter.export(routine_id, path, track_of[routine_id]) for routine_id, path in zip(routine_ids, paths)]
+    except OSError as exc:  # a full or read-only disk, a permission, a path under a regular file
+        where = exc.filename or out
+        raise ExportError(f"cannot write {where}: {exc.strerror or exc}") from exc

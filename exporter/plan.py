@@ -25,14 +25,54 @@ class Placement:
     key: str  # the text spoken, or the chime's name
 
 
+@dataclass(frozen=True)
+class Where:
+    """The exercise and side a stretch of the timeline belongs to (None for the intro and closing)."""
+
+    exercise: str | None = None
+    side: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineSegment:
+    """One contiguous stretch of the file, in samples: speech, a chime, or a pause."""
+
+    start: int
+    end: int
+    kind: str  # "speech", "chime" or "pause"
+    where: Where
+    text: str | None = None  # speech
+    name: str | None = None  # chime
+    purpose: str | None = None  # pause: hold, reps, rest, transition, settle or gap
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A timed pause the user relies on, from the end of the instruction to the release cue."""
+
+    purpose: str
+    start: int
+    end: int
+    planned_s: float
+    where: Where
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: int
+    end: int
+    title: str
+    exercise: str | None
+
+
 @dataclass
 class RenderPlan:
     rate: int
     total: int = 0
     placements: list[Placement] = field(default_factory=list)
-    segments: list[dict] = field(default_factory=list)
-    timers: list[dict] = field(default_factory=list)
-    chapters: list[dict] = field(default_factory=list)
+    segments: list[TimelineSegment] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)
     dropped_cues: list[str] = field(default_factory=list)
 
     def seconds(self, samples: int) -> float:
@@ -51,23 +91,22 @@ class _Planner:
         self.cursor = 0
         self.last_sounded = False
 
-    def segment(self, kind: str, start: int, end: int, **info) -> None:
+    def segment(self, kind: str, start: int, end: int, where: Where, **info) -> None:
         if end > start:
-            self.plan.segments.append({"start_s": self.plan.seconds(start), "end_s": self.plan.seconds(end),
-                                       "kind": kind, **info})
+            self.plan.segments.append(TimelineSegment(start, end, kind, where, **info))
 
-    def sound(self, kind: str, key: str, length: int, where: dict) -> None:
+    def sound(self, kind: str, key: str, length: int, where: Where) -> None:
         if self.last_sounded:
             gap = int(round(GAP_S * self.plan.rate))
-            self.segment("pause", self.cursor, self.cursor + gap, purpose="gap", **where)
+            self.segment("pause", self.cursor, self.cursor + gap, where, purpose="gap")
             self.cursor += gap
         self.plan.placements.append(Placement(self.cursor, length, kind, key))
         info = {"text": key} if kind == "speech" else {"name": key}
-        self.segment(kind, self.cursor, self.cursor + length, **info, **where)
+        self.segment(kind, self.cursor, self.cursor + length, where, **info)
         self.cursor += length
         self.last_sounded = True
 
-    def pause(self, pause: Pause, where: dict) -> None:
+    def pause(self, pause: Pause, where: Where) -> None:
         rate = self.plan.rate
         start, end = self.cursor, self.cursor + int(round(pause.seconds * rate))
         at = start
@@ -77,14 +116,13 @@ class _Planner:
             if cue_start + length > end:
                 self.plan.dropped_cues.append(cue.text)  # a real clip longer than planned: the hold's end wins
                 continue
-            self.segment("pause", at, cue_start, purpose=pause.purpose, **where)
+            self.segment("pause", at, cue_start, where, purpose=pause.purpose)
             self.plan.placements.append(Placement(cue_start, length, "speech", cue.text))
-            self.segment("speech", cue_start, cue_start + length, text=cue.text, **where)
+            self.segment("speech", cue_start, cue_start + length, where, text=cue.text)
             at = cue_start + length
-        self.segment("pause", at, end, purpose=pause.purpose, **where)
+        self.segment("pause", at, end, where, purpose=pause.purpose)
         if pause.timed:
-            self.plan.timers.append({"purpose": pause.purpose, "start_s": self.plan.seconds(start),
-                                     "end_s": self.plan.seconds(end), "planned_s": pause.seconds, **where})
+            self.plan.timers.append(Timer(pause.purpose, start, end, pause.seconds, where))
         self.cursor = end
         self.last_sounded = False
 
@@ -92,7 +130,7 @@ class _Planner:
         for group in script.exercise_steps():
             chapter_start = self.cursor
             for step in group:
-                where = {"exercise": step.exercise, "side": step.side}
+                where = Where(step.exercise, step.side)
                 for item in step.segments:
                     if isinstance(item, Say):
                         self.sound("speech", item.text, self.clips[item.text], where)
@@ -100,9 +138,7 @@ class _Planner:
                         self.sound("chime", item.name, self.chimes[item.name], where)
                     else:
                         self.pause(item, where)
-            self.plan.chapters.append({"start_s": self.plan.seconds(chapter_start),
-                                       "end_s": self.plan.seconds(self.cursor),
-                                       "title": group[0].name, "exercise": group[0].exercise})
+            self.plan.chapters.append(Chapter(chapter_start, self.cursor, group[0].name, group[0].exercise))
         self.plan.total = self.cursor
 
 

@@ -25,28 +25,28 @@ def hip(library):
 
 def test_segments_are_contiguous_and_cover_the_file(hip):
     plan = plan_render(hip, lengths_for(hip), CHIMES, RATE)
-    assert plan.segments[0]["start_s"] == 0
+    assert plan.segments[0].start == 0
     for before, after in zip(plan.segments, plan.segments[1:]):
-        assert after["start_s"] == before["end_s"]
-    assert plan.segments[-1]["end_s"] == plan.duration_s
+        assert after.start == before.end
+    assert plan.segments[-1].end == plan.total
 
 
 def test_timers_last_exactly_what_was_planned_whatever_the_speech(hip):
     for per_word in (0.2, 0.45):
         plan = plan_render(hip, lengths_for(hip, per_word), CHIMES, RATE)
         holds = [p for st in hip.steps for p in st.segments if p.kind == "pause" and p.timed]
-        assert [t["planned_s"] for t in plan.timers] == [p.seconds for p in holds]
+        assert [t.planned_s for t in plan.timers] == [p.seconds for p in holds]
         for timer in plan.timers:
-            assert timer["end_s"] - timer["start_s"] == pytest.approx(timer["planned_s"], abs=0.001)
+            assert timer.end - timer.start == round(timer.planned_s * RATE)
 
 
 def test_cues_inside_a_hold_do_not_move_its_end(hip):
     plan = plan_render(hip, lengths_for(hip), CHIMES, RATE)
     for timer in plan.timers:
-        inside = [s for s in plan.segments if timer["start_s"] <= s["start_s"] < timer["end_s"]]
-        assert inside[-1]["end_s"] == timer["end_s"]
-        after = next(s for s in plan.segments if s["start_s"] == timer["end_s"])
-        assert after["kind"] == "chime" and after["name"] == "end"
+        inside = [s for s in plan.segments if timer.start <= s.start < timer.end]
+        assert inside[-1].end == timer.end
+        after = next(s for s in plan.segments if s.start == timer.end)
+        assert after.kind == "chime" and after.name == "end"
 
 
 def test_a_cue_too_long_for_its_hold_is_dropped_not_allowed_to_overrun(hip):
@@ -54,9 +54,9 @@ def test_a_cue_too_long_for_its_hold_is_dropped_not_allowed_to_overrun(hip):
     lengths["Halfway."] = RATE * 40
     plan = plan_render(hip, lengths, CHIMES, RATE)
     assert "Halfway." in plan.dropped_cues
-    assert not any(s.get("text") == "Halfway." for s in plan.segments)
+    assert not any(s.text == "Halfway." for s in plan.segments)
     for timer in plan.timers:
-        assert timer["end_s"] - timer["start_s"] == pytest.approx(timer["planned_s"], abs=0.001)
+        assert timer.end - timer.start == round(timer.planned_s * RATE)
 
 
 def test_placements_never_overlap(hip):
@@ -68,8 +68,8 @@ def test_placements_never_overlap(hip):
 
 def test_one_chapter_per_exercise_plus_intro_and_closing(hip):
     plan = plan_render(hip, lengths_for(hip), CHIMES, RATE)
-    assert [c["exercise"] for c in plan.chapters] == [None, *hip.exercise_ids(), None]
-    assert plan.chapters[0]["title"] == "Introduction" and plan.chapters[-1]["end_s"] == plan.duration_s
+    assert [c.exercise for c in plan.chapters] == [None, *hip.exercise_ids(), None]
+    assert plan.chapters[0].title == "Introduction" and plan.chapters[-1].end == plan.total
 
 
 def test_an_hour_does_not_drift(library):
@@ -77,8 +77,7 @@ def test_an_hour_does_not_drift(library):
     plan = plan_render(script, lengths_for(script), CHIMES, RATE)
     assert abs(plan.duration_s - 3600) < 0.15 * 3600
     planned_silence = sum(p.seconds for st in script.steps for p in st.segments if p.kind == "pause")
-    placed_silence = sum(s["end_s"] - s["start_s"] for s in plan.segments if s["kind"] == "pause"
-                         and s["purpose"] != "gap")
-    cue_time = sum(s["end_s"] - s["start_s"] for s in plan.segments if s["kind"] == "speech"
-                   and any(t["start_s"] <= s["start_s"] < t["end_s"] for t in plan.timers))
-    assert placed_silence + cue_time == pytest.approx(planned_silence, abs=0.01)
+    placed_silence = sum(s.end - s.start for s in plan.segments if s.kind == "pause" and s.purpose != "gap")
+    cue_time = sum(s.end - s.start for s in plan.segments if s.kind == "speech"
+                   and any(t.start <= s.start < t.end for t in plan.timers))
+    assert (placed_silence + cue_time) / RATE == pytest.approx(planned_silence, abs=0.01)
