@@ -144,14 +144,21 @@ def encode_mp3(plan: RenderPlan, clips: Clips, gains, path, bitrate: str = "64k"
             if on_block:
                 on_block(len(block))
         process.stdin.close()
-        error = process.stderr.read().decode(errors="replace")
         if process.wait() != 0:
-            raise ExportError(f"ffmpeg could not encode the MP3: {error.strip() or process.returncode}")
+            raise ExportError(f"ffmpeg could not write the MP3: {_last_words(process)}")
     except BrokenPipeError:
         process.wait()
-        raise ExportError("ffmpeg stopped while encoding: "
-                          f"{process.stderr.read().decode(errors='replace').strip()}") from None
+        raise ExportError(f"ffmpeg stopped while writing the MP3: {_last_words(process)}") from None
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _last_words(process: subprocess.Popen) -> str:
+    """ffmpeg's last complaint, without its "[muxer @ 0x...]" prefix: it names the real cause
+    ("No space left on device") after several lines of consequences."""
+    lines = [line.strip() for line in process.stderr.read().decode(errors="replace").splitlines() if line.strip()]
+    if not lines:
+        return f"exit status {process.returncode}"
+    return lines[-1].split("] ", 1)[-1]
