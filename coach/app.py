@@ -7,7 +7,9 @@ from pathlib import Path
 
 from flask import Flask
 
+from content import Catalog
 from exporter.engines import DEFAULT_ENGINE
+from exporter.library import AudioLibrary
 from exporter.web import bp as library_blueprint
 from skill.builder import create_skill
 from skill.verify import RequestVerifier
@@ -28,9 +30,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         SKILL_ADAPTER=None,  # None: from the environment (STRETCH_COACH_DB or DYNAMODB_TABLE)
         VERIFIER=None,  # a RequestVerifier to use instead of one against the system's trusted roots
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        RENDER_ON_START=False,  # `serve` turns it on: every routine rendered in the background from start-up
     )
     if test_config:
         app.config.from_mapping(test_config)
+    catalog = Catalog.load()
+    app.extensions["stretch_coach_catalog"] = catalog
+    audio = AudioLibrary(catalog, Path(app.config["AUDIO_DIR"]), app.config["EXPORT_ENGINE"])
+    app.extensions["stretch_coach_audio"] = audio
+    if app.config["RENDER_ON_START"]:
+        audio.render_all_in_background()
     skill_id = app.config["ALEXA_SKILL_ID"]
     app.extensions["stretch_coach_skill"] = create_skill(app.config["SKILL_ADAPTER"], skill_id)
     app.extensions["stretch_coach_verifier"] = (

@@ -206,5 +206,6 @@ def serve(host: str, port: int, engine: str, audio_dir: Path, no_verify: bool) -
     if no_verify:
         click.secho("WARNING: Alexa request verification is OFF (--no-verify). Anyone who can reach this "
                     "server can send it requests. Use this only for local testing.", fg="red", bold=True, err=True)
-    app = create_app({"AUDIO_DIR": str(audio_dir.resolve()), "EXPORT_ENGINE": engine, "ALEXA_VERIFY": not no_verify})
+    app = create_app({"AUDIO_DIR": str(audio_dir.resolve()), "EXPORT_ENGINE": engine, "ALEXA_VERIFY": not no_verify,
+                      "RENDER_ON_START": True})
     app.run(host=host, port=port, threaded=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from tests.conftest import ROUTINE_IDS
+
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 
 
 def test_the_page_lists_every_routine_with_player_and_download(client):
@@ -52,7 +58,7 @@ def test_a_routine_is_rendered_on_first_request_then_served_from_disk(client, ap
     def no_render(*_, **__):
         raise AssertionError("rendered twice")
 
-    monkeypatch.setattr("exporter.web.Exporter", no_render)
+    monkeypatch.setattr("exporter.library.Exporter", no_render)
     assert client.get("/audio/desk.mp3").data == first.data
     assert (audio_dir / "desk.mp3").stat().st_mtime_ns == modified
 
@@ -61,14 +67,64 @@ def test_an_unknown_routine_is_404(client):
     assert client.get("/audio/yoga.mp3").status_code == 404
 
 
-def test_the_feed_has_one_enclosure_per_routine(client, app):
+def test_the_feed_lists_ready_routines_with_their_real_size_and_length(client, app):
     app.config["AUDIO_URL"] = "https://stretch.example.org"
-    response = client.get("/feed.xml")
-    assert response.mimetype == "application/rss+xml"
+    audio_dir = Path(app.config["AUDIO_DIR"])
+    response = client.get("/feed.xml", headers={"Host": "attacker.example"})
+    assert response.mimetype == "application/rss+xml" and b"attacker.example" not in response.data
     channel = ET.fromstring(response.data).find("channel")
-    items = channel.findall("item")
-    assert len(items) == len(ROUTINE_IDS)
-    enclosures = {item.find("enclosure").get("url"): item.find("enclosure") for item in items}
+    enclosures = {item.find("enclosure").get("url"): item for item in channel.findall("item")}
+    assert list(enclosures) == ["https://stretch.example.org/audio/quick.mp3"]
     quick = enclosures["https://stretch.example.org/audio/quick.mp3"]
-    assert quick.get("type") == "audio/mpeg" and int(quick.get("length")) > 100_000
+    assert int(quick.find("enclosure").get("length")) == (audio_dir / "quick.mp3").stat().st_size
+    duration = json.loads((audio_dir / "quick.cues.json").read_text())["duration_s"]
+    assert quick.find(f"{ITUNES}duration").text == str(round(duration))
     assert channel.find("title").text == "Stretch Coach"
+
+
+def test_the_feed_uses_the_request_address_only_when_no_public_url_is_configured(client, app):
+    app.config["AUDIO_URL"] = None
+    assert b"http://phone.local/audio/quick.mp3" in client.get("/feed.xml", base_url="http://phone.local").data
+
+
+def test_a_missing_sidecar_is_remade_not_a_server_error(client, app):
+    (Path(app.config["AUDIO_DIR"]) / "quick.vtt").unlink()
+    assert not client.get("/ready.json").get_json()["quick"]
+    response = client.get("/audio/quick.vtt")
+    assert response.status_code == 200 and response.get_data(as_text=True).startswith("WEBVTT")
+
+
+def test_concurrent_first_requests_render_a_routine_once(app, monkeypatch):
+    import exporter.library
+
+    renders, real = [], exporter.library.Exporter.export
+
+    def counted(self, routine_id, *args, **kwargs):
+        renders.append(routine_id)
+        return real(self, routine_id, *args, **kwargs)
+
+    monkeypatch.setattr(exporter.library.Exporter, "export", counted)
+    answers = []
+
+    def fetch():
+        answers.append(app.test_client().get("/audio/desk.mp3").status_code)
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200] * 4 and renders == ["desk"]
+
+
+def test_the_server_renders_every_routine_in_the_background_from_start(tmp_path):
+    from coach.app import create_app
+
+    app = create_app({"TESTING": True, "AUDIO_DIR": str(tmp_path), "EXPORT_ENGINE": "espeak", "RENDER_ON_START": True})
+    client = app.test_client()
+    deadline = time.monotonic() + 240
+    while not all(client.get("/ready.json").get_json().values()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert all(client.get("/ready.json").get_json().values())
+    page = client.get("/").get_data(as_text=True)
+    assert page.count('data-ready="yes"') == len(ROUTINE_IDS) and "Being prepared" not in page
