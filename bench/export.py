@@ -1,11 +1,16 @@
-"""Export speed and memory, against the floor of ffmpeg alone encoding the same length of audio.
+"""Export speed and memory, each against a baseline measured in the same run.
 
-    .venv/bin/python bench/export.py [--routines hip hip@60]
+    .venv/bin/python bench/export.py [--engine piper] [--routine hip] [--short 10] [--long 60]
 
-For each routine (ROUTINE@MINUTES fits it to a length) it prints: the cold export (empty clip
-cache) and the warm one (every clip cached), each in a fresh process; the time ffmpeg alone takes
-to encode the same length of audio with the same settings (the floor); warm/floor; and the
-export process's peak memory. Targets: warm at most 1.5x the floor; an hour at most 200 MB.
+Prints:
+- warm: the whole `stretch-coach export ROUTINE` command with every clip cached, against ffmpeg
+  alone encoding the same audio to the same MP3 settings (target: at most 1.2x);
+- cold: the same command with an empty clip cache, against the sum of its parts: the voice alone
+  synthesizing the same distinct phrases in a fresh process, plus that ffmpeg encode (target: at
+  most 1.3x);
+- memory: peak resident memory of a cold export fitted to SHORT and to LONG minutes (targets with
+  Piper: the long one at most 450 MB and within 15 % of the short one; with espeak, 200 MB).
+Each export runs in a fresh process, as a user runs it.
 """
 
 from __future__ import annotations
@@ -18,63 +23,98 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from exporter.audio import ffmpeg_path  # noqa: E402
-from exporter.render import LIMITER  # noqa: E402
 
-CHILD = """
-import json, resource, sys, time
+STRETCH_COACH = Path(sys.executable).parent / "stretch-coach"
+
+# An export in this process, reporting its own peak memory.
+EXPORT_CHILD = """
+import json, resource, sys
 from pathlib import Path
 from content import load_library
 from exporter.cache import ClipCache
 from exporter.export import ExportOptions, export_routines
-routine, minutes, out, cache = sys.argv[1], (float(sys.argv[2]) or None), Path(sys.argv[3]), Path(sys.argv[4])
-library = load_library()
-started = time.perf_counter()
-[result] = export_routines(library, [routine], out, ExportOptions(engine="espeak", minutes=minutes,
+routine, engine, minutes, out, cache = sys.argv[1], sys.argv[2], float(sys.argv[3]) or None, Path(sys.argv[4]), Path(sys.argv[5])
+[result] = export_routines(load_library(), [routine], out, ExportOptions(engine=engine, minutes=minutes,
                            progress=False, cache=ClipCache(cache), notice=lambda _: None))
-print(json.dumps({"seconds": time.perf_counter() - started, "duration_s": result.duration_s,
-                  "synthesized": result.synthesized,
+print(json.dumps({"duration_s": result.duration_s, "synthesized": result.synthesized,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
+# The voice alone: load it and synthesize every distinct phrase of the routine, nothing else.
+VOICE_CHILD = """
+import sys, time
+from content import compile_routine, load_library
+from exporter.engines import choose_engine
+from exporter.plan import spoken_texts
+texts = spoken_texts(compile_routine(load_library(), sys.argv[1]))
+started = time.perf_counter()
+engine = choose_engine(sys.argv[2])
+for text in texts:
+    engine.synthesize(text)
+print(time.perf_counter() - started, len(texts))
+"""
 
-def run_export(routine: str, minutes: float, out: Path, cache: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, routine, str(minutes), str(out), str(cache)],
-                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+
+def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT, **kwargs)
+    return time.perf_counter() - started, done
 
 
-def encode_floor(mp3: Path, rate: int = 24000) -> float:
-    """ffmpeg alone encoding the same audio (the export's own output, decoded to a raw file first)
-    with the same limiter and encoder settings."""
-    with tempfile.NamedTemporaryFile(suffix=".f32") as pcm, tempfile.TemporaryDirectory() as scratch:
+def export_command(routine: str, engine: str, out: Path, cache: Path) -> float:
+    seconds, _ = timed([str(STRETCH_COACH), "export", routine, "--engine", engine, "-o", str(out)],
+                       env={"STRETCH_COACH_CACHE": str(cache), "PATH": "/usr/bin:/bin"})
+    return seconds
+
+
+def encode_floor(mp3: Path, rate: int = 24000, bitrate: str = "64k") -> float:
+    """ffmpeg alone encoding the same audio (the export's output decoded to raw samples first) with
+    the same encoder settings."""
+    with tempfile.TemporaryDirectory() as scratch:
+        pcm = Path(scratch) / "audio.f32"
         subprocess.run([ffmpeg_path(), "-v", "error", "-y", "-i", str(mp3), "-f", "f32le", "-ac", "1", "-ar",
-                        str(rate), pcm.name], check=True)
-        started = time.perf_counter()
-        subprocess.run([ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(rate),
-                        "-ac", "1", "-i", pcm.name, "-af", LIMITER, "-c:a", "libmp3lame", "-b:a", "64k",
-                        "-f", "mp3", str(Path(scratch) / "floor.mp3")], check=True)
-        return time.perf_counter() - started
+                        str(rate), str(pcm)], check=True)
+        seconds, _ = timed([ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar",
+                            str(rate), "-ac", "1", "-i", str(pcm), "-c:a", "libmp3lame", "-b:a", bitrate,
+                            "-ac", "1", "-f", "mp3", str(Path(scratch) / "floor.mp3")])
+        return seconds
+
+
+def peak_memory(routine: str, engine: str, minutes: float) -> dict:
+    with tempfile.TemporaryDirectory() as scratch:
+        _, done = timed([sys.executable, "-c", EXPORT_CHILD, routine, engine, str(minutes), f"{scratch}/out",
+                         f"{scratch}/cache"])
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--routines", nargs="+", default=["hip", "hip@60"])
+    parser.add_argument("--engine", default="piper")
+    parser.add_argument("--routine", default="hip")
+    parser.add_argument("--short", type=float, default=10)
+    parser.add_argument("--long", type=float, default=60)
     args = parser.parse_args()
-    print(f"{'routine':<10} {'length':>8} {'cold s':>8} {'warm s':>8} {'floor s':>8} {'warm/floor':>10} "
-          f"{'peak MB':>8}")
-    for spec in args.routines:
-        routine, _, minutes = spec.partition("@")
-        with tempfile.TemporaryDirectory() as scratch:
-            cache, out = Path(scratch) / "cache", Path(scratch) / "out"
-            cold = run_export(routine, float(minutes or 0), out, cache)
-            warm = run_export(routine, float(minutes or 0), out, cache)
-            floor = encode_floor(out / f"{routine}.mp3")
-        assert warm["synthesized"] == 0, "the warm run synthesized clips: the cache did not work"
-        print(f"{spec:<10} {warm['duration_s'] / 60:>7.1f}m {cold['seconds']:>8.2f} {warm['seconds']:>8.2f} "
-              f"{floor:>8.2f} {warm['seconds'] / floor:>9.2f}x {max(cold['peak_mb'], warm['peak_mb']):>8.0f}")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        out, cache = Path(scratch) / "out", Path(scratch) / "cache"
+        cold = export_command(args.routine, args.engine, out, cache)
+        warm = export_command(args.routine, args.engine, out, cache)
+        floor = encode_floor(out / f"{args.routine}.mp3")
+        sheet = json.loads((out / f"{args.routine}.cues.json").read_text())
+    _, voice_run = timed([sys.executable, "-c", VOICE_CHILD, args.routine, args.engine])
+    voice_s, phrases = voice_run.stdout.split()
+    parts = float(voice_s) + floor
+
+    print(f"{args.routine} with {args.engine}: {sheet['duration_s'] / 60:.1f} minutes of audio, {phrases} distinct phrases")
+    print(f"warm export command  {warm:7.2f} s   ffmpeg encode alone {floor:7.2f} s   ratio {warm / floor:5.2f}x")
+    print(f"cold export command  {cold:7.2f} s   voice alone + encode {parts:7.2f} s   ratio {cold / parts:5.2f}x")
+    short, long = (peak_memory(args.routine, args.engine, minutes) for minutes in (args.short, args.long))
+    print(f"peak memory, cold export: {short['duration_s'] / 60:.0f} min {short['peak_mb']:.0f} MB, "
+          f"{long['duration_s'] / 60:.0f} min {long['peak_mb']:.0f} MB, ratio {long['peak_mb'] / short['peak_mb']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ class Catalog:
         key = (routine_id, options)
         script = self._scripts.get(key)
         if script is None:
-            script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale)
+            script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale, options.brief)
             with self._lock:
                 script = self._scripts.setdefault(key, script)
         return script

@@ -5,11 +5,13 @@ What is said, and when, is decided here and nowhere else, so the skill and the M
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from content.errors import ContentError
+from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
 from content.models import POSITION_ORDER, SIDE_NAMES, Exercise, Hold, Part, Reps, Routine, RoutineItem, fill
+from content.options import HOLD_SCALE_RANGE
 from content.script import Chime, Cue, Pause, Say, Script, Segment, Step
 from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words
 
@@ -19,6 +21,8 @@ MAX_SETS = 3
 MIN_EXERCISES = 2
 # Reps faster than this are counted in fives, not one by one: nobody can say "twenty-seven" in a second.
 COUNT_EVERY_REP_S = 1.5
+# Cues inside a timed hold, by the hold's length in seconds (see hold_segments).
+FEEL_FROM_S, TEN_LEFT_FROM_S, HALFWAY_FROM_S, COUNTDOWN_FROM_S = 20, 25, 45, 45
 CUE_GAP_S = 0.25
 
 
@@ -29,6 +33,7 @@ class Plan:
     routine: Routine
     items: tuple[RoutineItem, ...]
     scale: float = 1.0
+    brief: bool = False  # a returning user: the short introduction
 
 
 def say(text: str) -> Say:
@@ -58,13 +63,19 @@ class _Compiler:
     def hold_segments(self, exercise: Exercise, hold: Hold, side: str | None) -> list[Segment]:
         cues_text = self.phrases.cues
         if hold.seconds is not None:
+            # Few words inside a hold: the end chime always marks its end. A feel line early on,
+            # then "ten seconds left" in longer holds, and halfway and a countdown only in long
+            # ones. A quiet routine (bedtime) never counts down; a brief one skips the feel line.
             length = float(hold.seconds)
-            wanted = [(length - 3 + i, number_words(3 - i), 0) for i in range(3)] if length >= 8 else []
-            if length >= 25:
+            quiet = self.plan.routine.cues == "quiet"
+            wanted = []
+            if length >= COUNTDOWN_FROM_S and not quiet:
+                wanted += [(length - 3 + i, number_words(3 - i), 0) for i in range(3)]
+            if length >= TEN_LEFT_FROM_S and not quiet:
                 wanted.append((length - 10, cues_text["ten_left"], 1))
-            if length >= 30:
+            if length >= HALFWAY_FROM_S:
                 wanted.append((length / 2, cues_text["halfway"], 2))
-            if length >= 20:
+            if length >= FEEL_FROM_S and not self.plan.brief:
                 wanted.append((3.0, fill(exercise.feel, side), 3))
             intro = self.phrases.exercise["hold_seconds"].format(length=seconds_words(length))
             spoken = [say(f"{intro} {fill(exercise.breathing, side)}")]
@@ -129,7 +140,8 @@ class _Compiler:
             opening += [say(position.enter), Pause(seconds=self.phrases.transition_s, purpose="transition")]
         else:
             opening.append(say(position.stay))
-        opening.append(say(" ".join(exercise.setup)))
+        if not self.plan.brief:  # someone who knows the exercise needs its steps, not the set-up
+            opening.append(say(" ".join(exercise.setup)))
 
         sides = list(SIDE_NAMES) if exercise.sides == "each" else [None]
         sets = item.sets or exercise.sets
@@ -148,8 +160,13 @@ class _Compiler:
                     segments.append(say(" ".join(fill(s, side) for s in exercise.steps)))
                 else:
                     segments.append(say(words["again"]))
-                if set_no == 1 and side_no == 0 and exercise.easier:
+                if set_no == 1 and side_no == 0 and exercise.easier and not self.plan.brief:
                     segments.append(say(words["options"].format(easier=exercise.easier)))
+                if set_no == 1 and side_no == 0 and exercise.cautions:
+                    # said once, just before the first hold it applies to
+                    segments.append(say(words["caution"].format(cautions=" ".join(exercise.cautions))))
+                if self.partner:
+                    segments.append(say(words["partner_check"]))
                 segments.append(settle)
                 for part_no, part in enumerate(exercise.parts):
                     if part.say:
@@ -167,10 +184,14 @@ class _Compiler:
 
     # -- the routine -------------------------------------------------------------------------
     def intro(self, planned_s: float) -> Step:
+        """The disclaimer, the stop rule and the signs that need a doctor the same day, every time;
+        a returning user (a brief plan) hears a shorter welcome without the routine's description."""
         routine, intro, safety = self.plan.routine, self.phrases.intro, self.library.safety
-        lines = [intro["welcome"].format(title=routine.title, length=minutes_words(planned_s),
-                                         description=routine.description),
-                 safety.disclaimer, safety.stop_rule]
+        welcome = intro["welcome_back" if self.plan.brief else "welcome"]
+        lines = [welcome.format(title=routine.title, length=minutes_words(planned_s), description=routine.description)]
+        if not self.plan.brief:
+            lines.append(safety.disclaimer)
+        lines += [safety.stop_rule, safety.urgent]
         if self.partner:
             lines.append(intro["partner"])
         kit = sorted({e for item in self.plan.items for e in self.library.exercise(item.exercise).equipment} - {"none"})
@@ -222,48 +243,86 @@ def _with_extra(library: Library, items: list[RoutineItem], extra: str) -> list[
     return items[:at] + [RoutineItem(exercise=extra)] + items[at:]
 
 
-def plan_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0) -> Plan:
+def plan_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0,
+                 brief: bool = False) -> Plan:
     """The routine at a hold scale, or fitted to `minutes` within five percent.
 
-    Fitting first adds the routine's extras or drops exercises (optional ones first) so that holds
-    stay between half and double their usual length, then adds sets, then settles the hold scale.
-    """
+    Fitting keeps good stretching: to grow, it adds the routine's extras, then sets, and only then
+    lengthens holds; to shrink, it drops exercises (optional ones first), and only then shortens
+    holds, never under fifteen seconds. The user's hold scale is kept as the starting point, so
+    "longer holds" still means longer holds in a fitted routine. A length out of reach raises
+    LengthOutOfReach with the range the routine can reach."""
     routine = library.routine(routine_id)
-    if not 0.25 <= hold_scale <= 3:
-        raise ContentError(f"hold scale {hold_scale} is out of range; use a value from 0.25 to 3")
-    plan = Plan(routine, tuple(routine.items), hold_scale)
+    if not HOLD_SCALE_RANGE[0] <= hold_scale <= HOLD_SCALE_RANGE[1]:
+        raise ContentError(f"hold scale {hold_scale} is out of range; use a value from "
+                           f"{HOLD_SCALE_RANGE[0]:g} to {HOLD_SCALE_RANGE[1]:g}")
+    plan = Plan(routine, tuple(routine.items), hold_scale, brief)
     if minutes is None:
         return plan
-    target = minutes * 60
+    target, tolerance = minutes * 60, minutes * 60 * FIT_TOLERANCE
 
     def length(items, scale) -> float:
-        return compile_plan(library, Plan(routine, tuple(items), scale)).duration_s
+        return compile_plan(library, Plan(routine, tuple(items), scale, brief)).duration_s
+
+    def fitted(items, low, high) -> Plan | None:
+        """The plan whose hold scale, between low and high, comes closest to the target, if close enough."""
+        if length(items, low) > target + tolerance or length(items, high) < target - tolerance:
+            return None
+        for _ in range(30):
+            middle = (low + high) / 2
+            if length(items, middle) < target:
+                low = middle
+            else:
+                high = middle
+        best = min((low, high), key=lambda s: abs(length(items, s) - target))
+        return Plan(routine, tuple(items), best, brief) if abs(length(items, best) - target) <= tolerance else None
 
     items = list(routine.items)
-    extras = [e for e in routine.extras if e not in {i.exercise for i in items}]
-    while extras and length(items, MAX_SCALE) < target * (1 - FIT_TOLERANCE):
-        items = _with_extra(library, items, extras.pop(0))
-    while len(items) > MIN_EXERCISES and length(items, MIN_SCALE) > target * (1 + FIT_TOLERANCE):
-        items.remove(_least_needed(items))
-    for _ in range(MAX_SETS):
-        if length(items, MAX_SCALE) >= target:
-            break
-        items = [_with_one_more_set(library, item) for item in items]
+    plan = None
+    if target > length(items, hold_scale):
+        for extra in (e for e in routine.extras if e not in {i.exercise for i in items}):
+            grown = _with_extra(library, items, extra)
+            if length(grown, hold_scale) <= target + tolerance:
+                items = grown
+        for _ in range(MAX_SETS):
+            for index in range(len(items)):
+                more = items[:index] + [_with_one_more_set(library, items[index])] + items[index + 1:]
+                if more != items and length(more, hold_scale) <= target + tolerance:
+                    items = more
+        plan = fitted(items, hold_scale, hold_scale * MAX_SCALE)
+    else:
+        # Drop as few exercises as will do, shortening holds (never under fifteen seconds) first.
+        while plan is None:
+            plan = fitted(items, hold_scale * MIN_SCALE, hold_scale) or (
+                fitted(items, hold_scale, hold_scale * MAX_SCALE) if len(items) < len(routine.items) else None)
+            if plan is None and len(items) <= MIN_EXERCISES:
+                break
+            if plan is None:
+                items = [i for i in items if i is not _least_needed(items)]
+    if plan is None:
+        shortest, longest = reachable_minutes(library, routine_id, hold_scale, brief)
+        raise LengthOutOfReach(routine.title, minutes, shortest, longest)
+    return plan
 
-    low, high = MIN_SCALE, MAX_SCALE
-    for _ in range(30):
-        middle = (low + high) / 2
-        if length(items, middle) < target:
-            low = middle
-        else:
-            high = middle
-    best = min((low, high), key=lambda s: abs(length(items, s) - target))
-    achieved = length(items, best)
-    if abs(achieved - target) > target * FIT_TOLERANCE:
-        shortest, longest = length(items, MIN_SCALE) / 60, length(items, MAX_SCALE) / 60
-        raise ContentError(f"cannot fit the {routine.title} into {minutes:g} minutes; "
-                           f"it runs from about {shortest:.0f} to {longest:.0f} minutes")
-    return Plan(routine, tuple(items), best)
+
+def reachable_minutes(library: Library, routine_id: str, hold_scale: float = 1.0, brief: bool = False) -> tuple[int, int]:
+    """The whole minutes a routine can be fitted to: from its fewest exercises at the shortest
+    holds to every extra and set at the longest."""
+    routine = library.routine(routine_id)
+
+    def length(items, scale) -> float:
+        return compile_plan(library, Plan(routine, tuple(items), scale, brief)).duration_s
+
+    fewest = list(routine.items)
+    while len(fewest) > MIN_EXERCISES:
+        fewest.remove(_least_needed(fewest))
+    most = list(routine.items)
+    for extra in routine.extras:
+        most = _with_extra(library, most, extra)
+    most = [item.model_copy(update={"sets": MAX_SETS}) for item in most]
+    shortest = length(fewest, hold_scale * MIN_SCALE) / 60 / (1 - FIT_TOLERANCE)
+    longest = length(most, hold_scale * MAX_SCALE) / 60 / (1 + FIT_TOLERANCE)
+    return max(1, math.ceil(shortest)), max(1, math.floor(longest))
 
 
 def _least_needed(items: list[RoutineItem]) -> RoutineItem:
@@ -278,5 +337,6 @@ def _with_one_more_set(library: Library, item: RoutineItem) -> RoutineItem:
     return item.model_copy(update={"sets": min(MAX_SETS, sets + 1)})
 
 
-def compile_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0) -> Script:
-    return compile_plan(library, plan_routine(library, routine_id, minutes, hold_scale))
+def compile_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0,
+                    brief: bool = False) -> Script:
+    return compile_plan(library, plan_routine(library, routine_id, minutes, hold_scale, brief))

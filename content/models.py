@@ -26,7 +26,11 @@ Equipment = Literal["strap", "wall", "chair", "none"]
 Target = Literal["hips", "hip-flexors", "lower-back", "hamstrings", "glutes", "inner-thighs", "core", "spine"]
 Sides = Literal["both", "each", "alternating"]
 SIDE_NAMES = ("right", "left")
-MIN_HOLD_S, MIN_BREATHS, MIN_REPS = 5, 2, 3
+MIN_REPS = 3
+# Scaling a routine never takes a static stretch below these (a shorter hold does little), nor
+# below what the exercise itself asks when that is shorter.
+FIT_MIN_HOLD_S, FIT_MIN_BREATHS = 15, 3
+HOLD_STEP_S = 5  # scaled holds are said in round numbers: "forty-five seconds", not "forty-three"
 PLACEHOLDERS = {"side", "other"}
 
 
@@ -68,10 +72,16 @@ class Hold(Model):
         return self
 
     def scaled(self, scale: float, seconds: int | None = None, breaths: int | None = None) -> Hold:
-        """This hold with a routine's override and a scale applied, never under five seconds or two breaths."""
+        """This hold with a routine's override and a scale applied: in steps of five seconds, and
+        never under fifteen seconds or three breaths (or what the exercise asks, if less)."""
         if self.seconds is not None:
-            return self.model_copy(update={"seconds": max(MIN_HOLD_S, round((seconds or self.seconds) * scale))})
-        return self.model_copy(update={"breaths": max(MIN_BREATHS, round((breaths or self.breaths) * scale))})
+            base = seconds or self.seconds
+            if scale == 1:
+                return self.model_copy(update={"seconds": base})
+            stepped = HOLD_STEP_S * round(base * scale / HOLD_STEP_S)
+            return self.model_copy(update={"seconds": max(min(base, FIT_MIN_HOLD_S), stepped)})
+        base = breaths or self.breaths
+        return self.model_copy(update={"breaths": max(min(base, FIT_MIN_BREATHS), round(base * scale))})
 
 
 class Phase(Model):
@@ -193,6 +203,7 @@ class Routine(Model):
     description: str
     focus: list[Target] = Field(min_length=1)
     audience: Literal["self", "partner"] = "self"
+    cues: Literal["full", "quiet"] = Field("full", description="quiet: no countdown inside holds (bedtime)")
     items: list[RoutineItem] = Field(min_length=1)
     extras: list[Slug] = Field(default_factory=list, description="exercises that may be added to fit a longer time")
 
@@ -220,12 +231,13 @@ class PositionPhrases(Model):
 class Phrases(Model):
     """The coach's own sentences around the exercises (`data/speech.yaml`)."""
 
-    intro: dict[Literal["welcome", "equipment", "ready", "partner"], Spoken]
+    intro: dict[Literal["welcome", "welcome_back", "equipment", "ready", "partner"], Spoken]
     positions: dict[Position, PositionPhrases]
     transition_s: int = Field(gt=0, le=30)
     settle_s: int = Field(gt=0, le=15)
     exercise: dict[Literal["first", "next", "last", "side_first", "partner_side_first", "switch", "partner_switch",
-                           "set_of", "rest", "again", "hold_seconds", "hold_breaths", "reps", "begin", "options"], Spoken]
+                           "set_of", "rest", "again", "hold_seconds", "hold_breaths", "reps", "begin", "options",
+                           "caution", "partner_check"], Spoken]
     cues: dict[Literal["halfway", "ten_left", "breathe_in", "breathe_out", "last_breath", "last_rep"], Spoken]
     closing: dict[Literal["done", "rest", "see_you"], Spoken]
     get_up: dict[Position, Spoken]
@@ -248,6 +260,7 @@ class Safety(Model):
 
     disclaimer: Spoken
     stop_rule: Spoken
+    urgent: Spoken = Field(description="the signs that need a doctor the same day, said in every introduction")
     red_flags_lead: Spoken
     red_flags: list[Spoken] = Field(min_length=3)
     red_flags_close: Spoken

@@ -37,7 +37,7 @@ def seconds_words(seconds: float) -> str:
     if minutes == 1 and rest == 30:
         return "a minute and a half"
     head = f"{number_words(minutes)} minute" + ("" if minutes == 1 else "s")
-    return head if rest == 0 else f"{head} and {number_words(rest)} seconds"
+    return head if rest == 0 else f"{head} and {number_words(rest)} second" + ("" if rest == 1 else "s")
 
 
 def minutes_words(seconds: float) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -117,13 +118,38 @@ class PiperEngine:
         voice = self._loaded()
         config = SynthesisConfig(length_scale=self.length_scale, noise_scale=0.0, noise_w_scale=0.0,
                                  volume=PIPER_VOLUME)
-        chunks = [chunk.audio_int16_array for chunk in voice.synthesize(text, config)]
-        if not chunks:
+        rate = voice.config.sample_rate
+        pieces = []
+        for phrase, pause_s in speakable_phrases(text):
+            audio = [chunk.audio_int16_array for chunk in voice.synthesize(phrase, config)]
+            pieces += audio + [np.zeros(int(rate * pause_s), dtype=np.int16)]
+        if not pieces:
             raise ExportError(f"the Piper voice produced nothing for {text[:40]!r}")
-        # Sentences come back one by one; a short pause between them, as a speaker would leave.
-        gap = np.zeros(int(voice.config.sample_rate * 0.25), dtype=np.int16)
-        joined = [piece for chunk in chunks for piece in (chunk, gap)][:-1]
-        return np.concatenate(joined), voice.config.sample_rate
+        return np.concatenate(pieces[:-1]), rate
+
+
+# Piper's memory grows with the length of what it speaks at once (about 10 MB a word), so long
+# sentences are spoken a clause at a time, with the pause a speaker would leave at the comma.
+MAX_PHRASE_WORDS = 14
+SENTENCE_PAUSE_S, CLAUSE_PAUSE_S = 0.3, 0.12
+
+
+def speakable_phrases(text: str) -> list[tuple[str, float]]:
+    """The text as (phrase, pause after it): whole sentences, and long ones cut at their commas."""
+    phrases = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if len(sentence.split()) <= MAX_PHRASE_WORDS:
+            phrases.append((sentence, SENTENCE_PAUSE_S))
+            continue
+        clauses = re.split(r"(?<=[,;:])\s+", sentence)
+        current: list[str] = []
+        for clause in clauses:
+            if current and len(" ".join(current + [clause]).split()) > MAX_PHRASE_WORDS:
+                phrases.append((" ".join(current), CLAUSE_PAUSE_S))
+                current = []
+            current.append(clause)
+        phrases.append((" ".join(current), SENTENCE_PAUSE_S))
+    return [(phrase, pause) for phrase, pause in phrases if phrase]
 
 
 @dataclass

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from content.compiler import reachable_minutes
+from content.errors import LengthOutOfReach
 from content import ContentError, compile_routine, plan_routine, compile_plan
 from content.models import SIDE_NAMES
 from content.spoken import minutes_words
@@ -95,13 +97,38 @@ def test_the_intro_carries_the_disclaimer_and_the_closing_the_red_flags(script, 
     assert "stand up slowly" in closing_text or "get up" in closing_text or "stand" in closing_text
 
 
-def test_holds_count_down_and_breath_holds_pace_the_breath(library):
-    script = compile_routine(library, "hip")
-    cues = [[c.text for c in s.cues] for st in script.steps for s in st.segments
+def hold_cues(script) -> list[tuple[float, list[str]]]:
+    return [(s.seconds, [c.text for c in s.cues]) for st in script.steps for s in st.segments
             if s.kind == "pause" and s.purpose == "hold"]
-    timed = [c for c in cues if c[-3:] == ["three", "two", "one"]]
-    breathed = [c for c in cues if c[:2] == ["Breathe in", "and out"] and c[-1] == "Last breath."]
-    assert timed and breathed and len(timed) + len(breathed) == len(cues)
+
+
+def test_holds_carry_few_cues_and_only_long_ones_count_down(library):
+    """A thirty-second hold gets a feel line and "ten seconds left", not six cues; the end chime
+    always marks the end. Breath-counted holds pace the breath."""
+    holds = hold_cues(compile_routine(library, "hip"))
+    timed = [(length, cues) for length, cues in holds if cues[:1] != ["Breathe in"]]
+    breathed = [cues for _, cues in holds if cues[:2] == ["Breathe in", "and out"] and cues[-1] == "Last breath."]
+    assert timed and breathed and len(timed) + len(breathed) == len(holds)
+    for length, cues in timed:
+        counts_down = cues[-3:] == ["three", "two", "one"]
+        assert counts_down == (length >= 45), (length, cues)
+        if length < 45:
+            assert len(cues) <= 2
+
+
+def test_bedtime_never_counts_down(library):
+    for length, cues in hold_cues(compile_routine(library, "bedtime")):
+        assert "three" not in cues and "Ten seconds left." not in cues, (length, cues)
+
+
+def test_brief_instructions_leave_out_the_set_up_and_the_feel_line(library):
+    full, brief = compile_routine(library, "hip"), compile_routine(library, "hip", brief=True)
+    pigeon = library.exercise("pigeon")
+    said = lambda script: " ".join(s.text for st in script.steps for s in st.segments if s.kind == "say")
+    assert " ".join(pigeon.setup) in said(full) and " ".join(pigeon.setup) not in said(brief)
+    assert brief.duration_s < full.duration_s
+    assert library.phrases.intro["welcome_back"].split("{")[0] in brief.steps[0].segments[0].text
+    assert library.safety.urgent in brief.steps[0].segments[0].text
 
 
 def test_rep_drills_are_counted(library):
@@ -154,7 +181,7 @@ def test_a_longer_fit_adds_exercises_and_a_shorter_one_drops_them(library):
 
 
 def test_an_impossible_length_says_what_is_possible(library):
-    with pytest.raises(ContentError, match=r"cannot fit the hip routine into 2 minutes; it runs from about"):
+    with pytest.raises(LengthOutOfReach, match=r"the hip routine cannot be fitted to 2 minutes; it runs from \w+ to"):
         compile_routine(library, "hip", 2)
 
 
@@ -164,3 +191,44 @@ def test_hold_scale_lengthens_holds(library):
     hold = lambda s: sum(p.seconds for st in s.steps for p in st.segments if p.kind == "pause" and p.purpose == "hold")
     assert hold(longer) == pytest.approx(1.5 * hold(plain), rel=0.05)
     assert compile_plan(library, plan_routine(library, "lower-back", hold_scale=1.5)) == longer
+
+
+GRID_MINUTES = (3, 5, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 90)
+
+
+def static_holds(script) -> dict[str, list[float]]:
+    holds: dict[str, list[float]] = {}
+    for step in script.steps:
+        for segment in step.segments:
+            if segment.kind == "pause" and segment.purpose == "hold" and segment.cues[:1] != () \
+                    and segment.cues[0].text != "Breathe in":
+                holds.setdefault(step.exercise, []).append(segment.seconds)
+    return holds
+
+
+@pytest.mark.parametrize("routine_id", ROUTINE_IDS)
+def test_every_length_fits_well_or_is_refused_with_an_honest_range(library, routine_id):
+    default = compile_routine(library, routine_id)
+    default_holds = {e: min(h) for e, h in static_holds(default).items()}
+    shortest, longest = reachable_minutes(library, routine_id)
+    for minutes in GRID_MINUTES:
+        try:
+            script = compile_routine(library, routine_id, minutes)
+        except LengthOutOfReach as refused:
+            assert not shortest <= minutes <= longest, f"{minutes} min is inside the range it gave"
+            assert (refused.shortest_min, refused.longest_min) == (shortest, longest)
+            continue
+        assert script.duration_s == pytest.approx(minutes * 60, rel=0.05)
+        for exercise, holds in static_holds(script).items():
+            floor = min(15, default_holds.get(exercise, 15))
+            assert min(holds) >= floor, (minutes, exercise, holds)
+            if script.duration_s > default.duration_s and exercise in default_holds:
+                assert min(holds) >= default_holds[exercise], (minutes, exercise, holds)
+
+
+def test_hold_scale_composes_with_minutes(library):
+    plain = static_holds(compile_routine(library, "lower-back", 20))
+    longer = static_holds(compile_routine(library, "lower-back", 20, hold_scale=1.5))
+    shared = set(plain) & set(longer)
+    assert shared and all(max(longer[e]) > max(plain[e]) for e in shared)
+    assert compile_routine(library, "lower-back", 20, hold_scale=1.5).duration_s == pytest.approx(1200, rel=0.05)

@@ -11,7 +11,8 @@ def test_number_words(n, words):
 
 @pytest.mark.parametrize("seconds,words", [(1, "one second"), (30, "thirty seconds"), (60, "one minute"),
                                            (90, "a minute and a half"), (120, "two minutes"),
-                                           (130, "two minutes and ten seconds")])
+                                           (130, "two minutes and ten seconds"), (61, "one minute and one second"),
+                                           (70, "one minute and ten seconds"), (59.6, "one minute")])
 def test_seconds_words(seconds, words):
     assert seconds_words(seconds) == words
 
