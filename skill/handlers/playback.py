@@ -22,6 +22,7 @@ from ask_sdk_model.interfaces.audioplayer import (AudioItem, AudioItemMetadata, 
 from skill import audio
 from skill.conversation import Conversation, routine_title, say
 from skill.handlers.routines import StartRoutineHandler
+from skill.ssml import plain
 from skill.state import Playback, UserState
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class Player:
         self.save()
         builder = self.input.response_builder
         if speech:
-            builder.speak(speech)
+            builder.speak(plain(speech))
         metadata = AudioItemMetadata(title=routine_title(routine_id).capitalize(), subtitle="Stretch Coach")
         builder.add_directive(PlayDirective(
             play_behavior=PlayBehavior.REPLACE_ALL,
