@@ -192,3 +192,10 @@ def test_plain_http_is_refused_away_from_loopback(monkeypatch):
         audio.stream_url("hip")
     monkeypatch.setenv("STRETCH_COACH_AUDIO_URL", "https://audio.example.com/stretch-coach/")
     assert audio.stream_url("hip") == "https://audio.example.com/stretch-coach/audio/hip.mp3"
+
+
+@pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
+def test_stop_while_our_stream_plays_stops_it_quietly(device, published, intent):
+    device.say("audioplayer/PlayRoutineIntent-quick")
+    answer = device.say(f"intents/{intent}")
+    assert directive(answer)["type"] == "AudioPlayer.Stop" and "outputSpeech" not in answer["response"]
