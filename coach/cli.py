@@ -176,6 +176,30 @@ def export(routine_ids, all_routines, out, engine, voice_model, pace, accent, sl
             click.echo(f"{result.mp3}  {minutes_}:{seconds:02d}  ({result.synthesized} new clips)")
 
 
+@main.command()
+@click.argument("destination", metavar="s3://BUCKET/PREFIX")
+@click.argument("routine_ids", metavar="[ROUTINE]...", nargs=-1)
+@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True,
+              help="Voice: Google's (gtts), the offline one (espeak), or Google's when it answers (auto).")
+@reports_errors
+def publish(destination, routine_ids, engine):
+    """Render every routine (or only ROUTINE...) and upload its MP3, cue sheet and captions to S3 under
+    PREFIX/audio/, where the skill on Lambda streams them from. Unchanged files are not sent again.
+    Credentials and endpoint come from boto3's usual settings (AWS_PROFILE, AWS_ENDPOINT_URL, ...)."""
+    from coach.publish import Destination, PublishError, publish as publish_to_s3
+
+    lib = library()
+    ids = list(routine_ids) or list(lib.routines)
+    try:
+        bucket = Destination.parse(destination).bucket
+        done = publish_to_s3(lib, ids, destination, ExportOptions(engine=engine))
+    except PublishError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    for upload, sent in done:
+        click.echo(f"{'uploaded ' if sent else 'unchanged'}  s3://{bucket}/{upload.key}  ({upload.content_type})")
+
+
 @main.group()
 def cache() -> None:
     """The clip cache: every phrase synthesized once per voice."""

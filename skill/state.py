@@ -21,6 +21,16 @@ class Position:
 
 
 @dataclass
+class Playback:
+    """Continuous play of a routine's published MP3: where the player stopped, kept across sessions."""
+
+    routine: str
+    token: str
+    offset_ms: int = 0
+    status: Literal["playing", "stopped", "finished"] = "playing"
+
+
+@dataclass
 class History:
     last_routine: str | None = None
     last_day: str | None = None  # ISO date of the last finished routine
@@ -56,6 +66,7 @@ class UserState:
     hold_length: str = "normal"  # a name, not a float: DynamoDB stores no floats
     disclaimer_given: bool = False
     offer: str | None = None  # a routine offered at launch, waiting for yes or no
+    playback: Playback | None = None
 
     @property
     def hold_scale(self) -> float:
@@ -69,7 +80,8 @@ class UserState:
                    history=History(**data.get("history", {})),
                    hold_length=data.get("hold_length", "normal"),
                    disclaimer_given=bool(data.get("disclaimer_given", False)),
-                   offer=data.get("offer"))
+                   offer=data.get("offer"),
+                   playback=Playback(**data["playback"]) if data.get("playback") else None)
 
     def to_attributes(self) -> dict:
         return asdict(self)

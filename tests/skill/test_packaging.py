@@ -37,6 +37,24 @@ def test_the_template_deploys_the_skill_as_promised():
     assert set(statement["Action"]) <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
 
 
+def test_the_template_serves_published_audio_over_https_to_the_skill():
+    """The bucket's policy makes only PREFIX/audio/ public and refuses plain HTTP, and the function's
+    STRETCH_COACH_AUDIO_URL is that folder's HTTPS address, where `publish` puts `audio/<id>.mp3`."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: [suffix, loader.construct_scalar(node)
+                                                                   if isinstance(node, yaml.ScalarNode) else None])
+    resources = yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)["Resources"]
+    read, https_only = resources["AudioBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert read["Action"] == "s3:GetObject" and read["Resource"] == ["Sub", "${AudioBucket.Arn}/${AudioPrefix}/audio/*"]
+    assert https_only["Effect"] == "Deny" and https_only["Condition"]["Bool"]["aws:SecureTransport"] == "false"
+    url = resources["SkillFunction"]["Properties"]["Environment"]["Variables"]["STRETCH_COACH_AUDIO_URL"]
+    assert url == ["Sub", "https://${AudioBucket.RegionalDomainName}/${AudioPrefix}"]
+
+
 def test_the_lambda_package_carries_no_exporter_and_answers_a_request(tmp_path):
     artifacts = tmp_path / "lambda"
     subprocess.run(["make", "-s", "build-SkillFunction", f"ARTIFACTS_DIR={artifacts}", "LAMBDA_PIP_FLAGS=",
