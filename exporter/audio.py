@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import shutil
 import warnings
-from math import gcd
 
 import numpy as np
+
+from exporter.loudness import resampled
 
 # Quieter than this counts as silence when trimming: -50 dBFS.
 SILENCE_LEVEL = 32767 * 10 ** (-50 / 20)
@@ -46,10 +47,7 @@ def fade_edges(samples: np.ndarray, rate: int) -> np.ndarray:
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     if from_rate == to_rate:
         return samples
-    from scipy.signal import resample_poly  # only when a new clip is made: scipy takes a second to import
-
-    g = gcd(from_rate, to_rate)
-    out = resample_poly(samples.astype(np.float32), to_rate // g, from_rate // g)
+    out = resampled(samples.astype(np.float64), from_rate, to_rate)
     return np.clip(out, -32768, 32767).round().astype(np.int16)
 
 
