@@ -13,6 +13,7 @@ from ask_sdk_core.utils import is_request_type
 
 from skill.handlers import REQUEST_HANDLERS, ErrorHandler
 from skill.persistence import LazyDynamoDbAdapter, SqliteAdapter
+from skill.recovery import RecoverState
 
 DEFAULT_DB = "stretch-coach.sqlite3"
 
@@ -48,6 +49,7 @@ def build_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler())
     builder.add_exception_handler(ErrorHandler())
+    builder.add_global_request_interceptor(RecoverState())
     builder.add_global_response_interceptor(SaveAttributes())
     return builder
 

@@ -59,6 +59,25 @@ def _plain(value):
     return value
 
 
+class InvalidState(ValueError):
+    """Stored or session attributes that are not a state this skill wrote."""
+
+
+def _object(value, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise InvalidState(f"{name}: expected an object, found {type(value).__name__}")
+    return value
+
+
+def _typed(value, kind: type, name: str, optional: bool = False):
+    if value is None and optional:
+        return None
+    # bool is an int to Python, never to the skill (and an int is no bool)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise InvalidState(f"{name}: expected {kind.__name__}, found {type(value).__name__}")
+    return value
+
+
 @dataclass
 class UserState:
     position: Position | None = None
@@ -74,14 +93,67 @@ class UserState:
 
     @classmethod
     def from_attributes(cls, data: dict) -> UserState:
-        data = _plain(data)
+        """The state from stored or session attributes; InvalidState naming the first field that is
+        missing where required or of the wrong type (unknown fields are ignored)."""
+        data = _plain(_object(data, "the state"))
         position = data.get("position")
-        return cls(position=Position(**position) if position else None,
-                   history=History(**data.get("history", {})),
-                   hold_length=data.get("hold_length", "normal"),
-                   disclaimer_given=bool(data.get("disclaimer_given", False)),
-                   offer=data.get("offer"),
-                   playback=Playback(**data["playback"]) if data.get("playback") else None)
+        if position is not None:
+            position = _object(position, "position")
+            status = position.get("status", "playing")
+            if status not in ("playing", "paused", "finished"):
+                raise InvalidState(f"position.status: unknown status {status!r}")
+            position = Position(routine=_typed(position.get("routine"), str, "position.routine"),
+                                minutes=_typed(position.get("minutes"), int, "position.minutes", optional=True),
+                                index=_typed(position.get("index"), int, "position.index"), status=status)
+            if position.index < 0:
+                raise InvalidState(f"position.index: {position.index} is negative")
+        history = _object(data.get("history", {}), "history")
+        started = _object(history.get("started", {}), "history.started")
+        for routine, count in started.items():
+            _typed(count, int, f"history.started.{routine}")
+        last_day = _typed(history.get("last_day"), str, "history.last_day", optional=True)
+        if last_day is not None:
+            try:
+                datetime.date.fromisoformat(last_day)
+            except ValueError:
+                raise InvalidState(f"history.last_day: {last_day!r} is not a date") from None
+        hold_length = data.get("hold_length", "normal")
+        if hold_length not in HOLD_SCALES:
+            raise InvalidState(f"hold_length: unknown hold length {hold_length!r}")
+        return cls(position=position,
+                   history=History(last_routine=_typed(history.get("last_routine"), str, "history.last_routine",
+                                                       optional=True),
+                                   last_day=last_day,
+                                   streak=_typed(history.get("streak", 0), int, "history.streak"),
+                                   started=dict(started),
+                                   finished=_typed(history.get("finished", 0), int, "history.finished")),
+                   hold_length=hold_length,
+                   disclaimer_given=_typed(data.get("disclaimer_given", False), bool, "disclaimer_given"),
+                   offer=_typed(data.get("offer"), str, "offer", optional=True),
+                   playback=_playback(data.get("playback")))
+
+    def routines(self) -> set[str]:
+        """Every routine id the state names, to check against the library."""
+        named = {self.position.routine} if self.position else set()
+        named.update(self.history.started)
+        named.update(r for r in (self.history.last_routine, self.offer) if r)
+        if self.playback:
+            named.add(self.playback.routine)
+        return named
 
     def to_attributes(self) -> dict:
         return asdict(self)
+
+
+def _playback(value) -> Playback | None:
+    if value is None:
+        return None
+    playback = _object(value, "playback")
+    status = playback.get("status", "playing")
+    if status not in ("playing", "stopped", "finished"):
+        raise InvalidState(f"playback.status: unknown status {status!r}")
+    offset = _typed(playback.get("offset_ms", 0), int, "playback.offset_ms")
+    if offset < 0:
+        raise InvalidState(f"playback.offset_ms: {offset} is negative")
+    return Playback(routine=_typed(playback.get("routine"), str, "playback.routine"),
+                    token=_typed(playback.get("token"), str, "playback.token"), offset_ms=offset, status=status)

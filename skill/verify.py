@@ -27,6 +27,8 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 ECHO_HOST = "echo-api.amazon.com"
 MAX_SKEW_S = 150
 MAX_CHAIN_BYTES = 64 * 1024
+FAILURE_TTL_S = 30  # how long a failed certificate URL is answered from memory before it is fetched again
+MAX_FAILURES_KEPT = 1024  # URLs may vary freely under /echo.api/, so the failures kept are bounded
 
 
 class RequestRejected(Exception):
@@ -79,7 +81,9 @@ class RequestVerifier:
         self._roots = roots
         self._store: Store | None = None
         self._leaves: dict[str, x509.Certificate] = {}  # verified leaf by URL, kept until it expires
+        self._failures: dict[str, tuple[datetime.datetime, str]] = {}  # URL -> (kept until, why it failed)
         self._lock = threading.Lock()
+        self._fetch_locks = tuple(threading.Lock() for _ in range(16))  # by URL hash: one fetch per URL
 
     def verify(self, headers, body: bytes) -> dict:
         """The parsed request when every check passes; RequestRejected naming the first that fails."""
@@ -106,11 +110,46 @@ class RequestVerifier:
         return request
 
     def certificate(self, url: str) -> x509.Certificate:
+        """The verified signing certificate at `url`. A good one is kept until it expires; a
+        failure (unreachable, garbage, untrusted) is kept for FAILURE_TTL_S, so a flood of requests
+        naming the URL costs one fetch, not one each. One fetch per URL is in flight at a time."""
+        cached = self._cached(url)
+        if cached is not None:
+            return cached
+        with self._fetch_locks[hash(url) % len(self._fetch_locks)]:
+            cached = self._cached(url)  # another request may have fetched it while this one waited
+            if cached is not None:
+                return cached
+            try:
+                leaf = self._load(url)
+            except RequestRejected as exc:
+                with self._lock:
+                    if len(self._failures) >= MAX_FAILURES_KEPT:
+                        self._failures.pop(next(iter(self._failures)))  # the oldest
+                    self._failures[url] = (self.now() + datetime.timedelta(seconds=FAILURE_TTL_S), str(exc))
+                raise
+            with self._lock:
+                self._leaves[url] = leaf
+                self._failures.pop(url, None)
+            return leaf
+
+    def _cached(self, url: str) -> x509.Certificate | None:
+        """The kept certificate for `url`; RequestRejected again while a recent failure is kept."""
         now = self.now()
         with self._lock:
-            cached = self._leaves.get(url)
-        if cached is not None and cached.not_valid_after_utc > now:
-            return cached
+            leaf = self._leaves.get(url)
+            failure = self._failures.get(url)
+            if failure is not None and failure[0] <= now:
+                del self._failures[url]
+                failure = None
+        if leaf is not None and leaf.not_valid_after_utc > now:
+            return leaf
+        if failure is not None:
+            raise RequestRejected(f"{failure[1]} (failed moments ago; not fetched again)")
+        return None
+
+    def _load(self, url: str) -> x509.Certificate:
+        now = self.now()
         try:
             chain = x509.load_pem_x509_certificates(self.fetch(url))
         except Exception as exc:  # a network failure or a file that is not a certificate chain
@@ -131,14 +170,17 @@ class RequestVerifier:
             verifier.verify(leaf, intermediates)
         except VerificationError as exc:
             raise RequestRejected(f"the signing certificate does not chain to a trusted root: {exc}") from None
-        with self._lock:
-            self._leaves[url] = leaf
         return leaf
 
 
 def _application_id(request: dict) -> str | None:
-    for holder in (request.get("context", {}).get("System", {}), request.get("session", {})):
-        application = holder.get("application") or {}
-        if application.get("applicationId"):
-            return application["applicationId"]
+    """The applicationId from context.System, else from session; None when neither carries one (any
+    part may be missing, null or of the wrong type in a hostile request)."""
+    context = request.get("context") if isinstance(request, dict) else None
+    system = context.get("System") if isinstance(context, dict) else None
+    for holder in (system, request.get("session") if isinstance(request, dict) else None):
+        application = holder.get("application") if isinstance(holder, dict) else None
+        found = application.get("applicationId") if isinstance(application, dict) else None
+        if found and isinstance(found, str):
+            return found
     return None

@@ -10,6 +10,7 @@ from skill.handlers.routines import (DescribeRoutineHandler, HoldLengthHandler, 
                                      StartRoutineHandler)
 from skill.handlers.session import (CancelHandler, CanFulfillHandler, ErrorHandler, FallbackHandler, NavigateHomeHandler,
                                     SessionEndedHandler, StopHandler, UnexpectedRequestHandler)
+from skill.handlers.system import SilentRequestHandler
 
 # Order matters for the catch-alls, which come last, and for continuous play, whose handlers take
 # pause, next, resume... only when the request is about our stream, so they come before the guided ones.
@@ -18,6 +19,7 @@ REQUEST_HANDLERS = (
     HowLongHandler, HoldLengthHandler, NextHandler, PreviousHandler, RepeatHandler, StartOverHandler, SkipHandler,
     PauseHandler, ResumeHandler, TimeLeftHandler, HelpHandler, WhyHandler, DoctorHandler, YesHandler, NoHandler,
     StopHandler, CancelHandler, NavigateHomeHandler, SessionEndedHandler, FallbackHandler, UnexpectedRequestHandler,
+    SilentRequestHandler,
 )
 
 __all__ = ["ErrorHandler", "IntentHandler", "REQUEST_HANDLERS"]

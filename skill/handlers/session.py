@@ -11,6 +11,7 @@ from ask_sdk_model.canfulfill import (CanFulfillIntent, CanFulfillIntentValues, 
 
 from skill.conversation import Conversation, say
 from skill.handlers.base import IntentHandler
+from skill.handlers.system import SPOKEN
 from skill.interaction_model import resolve
 from skill.ssml import plain
 
@@ -96,4 +97,7 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input, exception):
         log.exception("request failed: %s", exception)
+        request = handler_input.request_envelope.request
+        if getattr(request, "object_type", None) not in SPOKEN:  # events must not be answered with speech
+            return handler_input.response_builder.response
         return handler_input.response_builder.speak(plain(say("error"))).ask(plain(say("help_reprompt"))).response

@@ -125,3 +125,124 @@ def test_the_default_roots_load_from_certifi():
     roots = default_roots()
     assert len(roots) > 100
     assert any("Amazon Root CA 1" in root.subject.rfc4514_string() for root in roots)
+
+
+class Clock:
+    def __init__(self, pki):
+        self.at = pki.now
+
+    def __call__(self):
+        return self.at
+
+    def advance(self, seconds):
+        import datetime
+
+        self.at += datetime.timedelta(seconds=seconds)
+
+
+def failing_fetch(fetched, answer=None, delay=0.0):
+    """A certificate host that is down (or serves `answer`), counting every fetch at the network edge."""
+    import time
+
+    def fetch(url):
+        fetched.append(url)
+        time.sleep(delay)
+        if answer is None:
+            raise OSError("connection refused")
+        return answer
+
+    return fetch
+
+
+@pytest.mark.parametrize("answer", [None, b"<html>not a certificate</html>"], ids=["unreachable", "garbage"])
+def test_a_failed_certificate_fetch_is_remembered_briefly(pki, answer):
+    fetched, clock = [], Clock(pki)
+    verifier = RequestVerifier(fetch=failing_fetch(fetched, answer), roots=[pki.root], now=clock)
+    body = signed_body("launch")
+    for _ in range(50):
+        with pytest.raises(RequestRejected, match="cannot load"):
+            verifier.verify(pki.headers(body), body)
+    assert fetched == [pki.CHAIN_URL]
+    clock.advance(31)  # past FAILURE_TTL_S: fetched once more
+    for _ in range(5):
+        with pytest.raises(RequestRejected):
+            verifier.verify(pki.headers(body), body)
+    assert fetched == [pki.CHAIN_URL] * 2
+
+
+def test_an_untrusted_chain_is_remembered_too(pki):
+    stranger, fetched = AmazonPki(), []
+    verifier = RequestVerifier(fetch=failing_fetch(fetched, stranger.chain_pem()), roots=[pki.root])
+    body = signed_body("launch")
+    for _ in range(10):
+        with pytest.raises(RequestRejected, match="trusted root"):
+            verifier.verify(stranger.headers(body), body)
+    assert len(fetched) == 1
+
+
+def test_the_certificate_host_recovering_is_noticed_after_the_ttl(pki):
+    fetched, clock, up = [], Clock(pki), []
+
+    def fetch(url):
+        fetched.append(url)
+        if not up:
+            raise OSError("timed out")
+        return pki.chain_pem()
+
+    verifier = RequestVerifier(fetch=fetch, roots=[pki.root], now=clock)
+    body = signed_body("launch")
+    with pytest.raises(RequestRejected):
+        verifier.verify(pki.headers(body), body)
+    up.append(True)
+    with pytest.raises(RequestRejected, match="not fetched again"):
+        verifier.verify(pki.headers(body), body)
+    clock.advance(31)
+    for _ in range(3):
+        verifier.verify(pki.headers(body), body)
+    assert len(fetched) == 2
+
+
+def test_a_concurrent_flood_fetches_once(pki):
+    from concurrent.futures import ThreadPoolExecutor
+
+    fetched = []
+    verifier = RequestVerifier(fetch=failing_fetch(fetched, delay=0.2), roots=[pki.root])
+    body = signed_body("launch")
+
+    def attempt(_):
+        with pytest.raises(RequestRejected):
+            verifier.verify(pki.headers(body), body)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(attempt, range(64)))
+    assert fetched == [pki.CHAIN_URL]
+
+
+def test_the_failures_kept_are_bounded(pki, monkeypatch):
+    import skill.verify
+
+    monkeypatch.setattr(skill.verify, "MAX_FAILURES_KEPT", 8)
+    fetched = []
+    verifier = RequestVerifier(fetch=failing_fetch(fetched), roots=[pki.root])
+    body = signed_body("launch")
+    for n in range(40):
+        headers = dict(pki.headers(body), SignatureCertChainUrl=f"https://s3.amazonaws.com/echo.api/cert-{n}.pem")
+        with pytest.raises(RequestRejected):
+            verifier.verify(headers, body)
+    assert len(fetched) == 40 and len(verifier._failures) <= 8
+
+
+@pytest.mark.parametrize("context", [None, {}, {"System": None}, {"System": {"application": None}}, 5, "x"])
+def test_a_signed_request_without_context_is_rejected_for_a_skill_id_never_crashes(pki, context):
+    import datetime
+    import json
+
+    from tests.conftest import envelope
+
+    request = envelope("launch")
+    request["request"]["timestamp"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    request["context"] = context
+    del request["session"]["application"]
+    body = json.dumps(request).encode()
+    with pytest.raises(RequestRejected, match="another skill"):
+        verifier_for(pki, skill_id="amzn1.ask.skill.mine").verify(pki.headers(body), body)
