@@ -179,14 +179,15 @@ def export(routine_ids, all_routines, out, engine, voice_model, pace, accent, sl
 @main.command()
 @click.argument("destination", metavar="s3://BUCKET/PREFIX")
 @click.argument("routine_ids", metavar="[ROUTINE]...", nargs=-1)
-@click.option("--engine", type=click.Choice(["auto", "gtts", "espeak"]), default="auto", show_default=True,
-              help="Voice: Google's (gtts), the offline one (espeak), or Google's when it answers (auto).")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE, show_default=True,
+              help=ENGINE_HELP)
 @reports_errors
 def publish(destination, routine_ids, engine):
     """Render every routine (or only ROUTINE...) and upload its MP3, cue sheet and captions to S3 under
     PREFIX/audio/, where the skill on Lambda streams them from. Unchanged files are not sent again.
     Credentials and endpoint come from boto3's usual settings (AWS_PROFILE, AWS_ENDPOINT_URL, ...)."""
     from coach.publish import Destination, PublishError, publish as publish_to_s3
+    from exporter.export import ExportOptions
 
     lib = library()
     ids = list(routine_ids) or list(lib.routines)

@@ -9,7 +9,7 @@ import pytest
 
 from content.compiler import reachable_minutes
 from content.errors import LengthOutOfReach
-from content import ContentError, compile_routine, plan_routine, compile_plan
+from content import compile_routine, plan_routine, compile_plan
 from content.models import SIDE_NAMES
 from content.spoken import minutes_words
 from tests.conftest import ROUTINE_IDS
