@@ -117,3 +117,22 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# -- Phrasing coverage: everyday ways of starting a routine (tests/skill/phrasings.yaml) through
+# virtual-alexa's en-US model, counted when they reach the right intent, routine and length.
+# Kept apart from the timings above; it needs node (tests/node, installed on first use).
+def phrasing_coverage() -> dict:
+    from tests.conftest import phrasing_results
+
+    results = phrasing_results()
+    understood = sum(right for _, _, right in results)
+    for case, heard, right in results:
+        if not right:
+            print(f"  not understood: {case['say']!r} -> {heard['intent']} {heard['slots']}")
+    print(f"phrasings understood: {understood} of {len(results)}")
+    return {"phrasings_understood": understood, "phrasings": len(results)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(phrasing_coverage()))
