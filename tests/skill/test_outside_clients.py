@@ -85,11 +85,11 @@ def test_routine_names_people_use_reach_the_right_routine(node_clients, server):
 
 def every_ssml() -> list[str]:
     """Every response the skill gives: each routine start to finish, and every fixture at every phase."""
-    from skill.conversation import library
+    from content import Catalog
 
     found = []
     alexa = Alexa(build_skill(SqliteAdapter(":memory:"), skill_id=None).lambda_handler())
-    for routine in library().routines:
+    for routine in Catalog.load().routine_ids:
         alexa.end_session()
         answers = [alexa.intent("StartRoutineIntent-hip", routine=routine)]
         while answers[-1]["response"].get("shouldEndSession") is False:
