@@ -1,5 +1,6 @@
 """Script steps as Alexa SSML: every pause a chain of <break>s of at most ten seconds, with the cues
-inside a hold spoken at their offsets, and at most five chimes (Alexa's limit on audio per response)."""
+inside a hold spoken at their offsets. What one response may hold (characters, chimes) is checked by
+the caller, which splits a long exercise across turns rather than drop anything."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from content.script import Chime, Pause, Say, Step
 
 MAX_BREAK_MS = 10_000
 MAX_AUDIO = 5
-MAX_CHARACTERS = 7500  # Alexa refuses more than 8,000; the margin is for what the prefix adds
+MAX_CHARACTERS = 8000  # Alexa's limit on outputSpeech
 SAY_GAP_MS = 400
 # Alexa's own sound library, so the skill needs no audio hosting.
 CHIME_SOUNDS = {
@@ -29,12 +30,9 @@ def breaks(milliseconds: float) -> list[str]:
     return chain
 
 
-def _pause(pause: Pause, sparse: bool) -> list[str]:
+def _pause(pause: Pause) -> list[str]:
     parts, cursor = [], 0.0
-    cues = pause.cues
-    if sparse:  # the first two cues set the pace, the last three count the hold out
-        cues = cues[:2] + cues[max(2, len(cues) - 3):]
-    for cue in cues:
+    for cue in pause.cues:
         parts += breaks((cue.at_s - cursor) * 1000)
         parts.append(escape(cue.text))
         cursor = cue.at_s + cue.est_s
@@ -43,13 +41,11 @@ def _pause(pause: Pause, sparse: bool) -> list[str]:
 
 
 class SsmlBuilder:
-    """Collects what one response says, counting chimes against Alexa's limit. A `sparse` builder
-    speaks fewer cues inside long holds, for an exercise too long to fit in one response otherwise."""
+    """Collects what one response says, counting its chimes."""
 
-    def __init__(self, sparse: bool = False) -> None:
+    def __init__(self) -> None:
         self.parts: list[str] = []
         self.chimes = 0
-        self.sparse = sparse
 
     def text(self, text: str) -> SsmlBuilder:
         if self.parts and not self.parts[-1].startswith("<break"):
@@ -63,8 +59,8 @@ class SsmlBuilder:
                 if isinstance(segment, Say):
                     self.text(segment.text)
                 elif isinstance(segment, Pause):
-                    self.parts += _pause(segment, self.sparse)
-                elif isinstance(segment, Chime) and self.chimes < MAX_AUDIO:
+                    self.parts += _pause(segment)
+                elif isinstance(segment, Chime):
                     self.parts.append(f'<audio src="{CHIME_SOUNDS[segment.name]}"/>')
                     self.chimes += 1
         return self
