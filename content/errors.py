@@ -10,9 +10,11 @@ class Problem:
     file: str
     field: str
     message: str
+    line: int | None = None  # where in the file the field (or the nearest enclosing one) is
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
 
 
 class ContentError(Exception):

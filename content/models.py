@@ -50,6 +50,23 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+def placeholder_problem(text: str, allowed: set[str]) -> str | None:
+    """What is wrong with the text's {placeholders}, if anything: a broken brace, a name the
+    narrators do not fill in, or a conversion or format spec (every value is filled in as words)."""
+    try:
+        fields = [(name, conversion, spec) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
+    except ValueError as exc:
+        return f"broken placeholder ({exc}); write a literal brace as {{{{ or }}}}"
+    for name, conversion, spec in fields:
+        if name not in allowed:
+            offered = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
+            return f"unknown placeholder {{{name}}}; this text may use: {offered}"
+        if conversion or spec:
+            return f"placeholder {{{name}}} takes no format: write {{{name}}}"
+    return None
+
+
 def fill(text: str, side: str | None) -> str:
     """Put the side into a text: '{side}' is the working side, '{other}' the one at rest."""
     if side is None:
@@ -169,14 +186,10 @@ class Exercise(Model):
         for field, text in self.spoken_texts().items():
             if re.search(r"\d", text):
                 problems.append((field, "write numbers as words, a speech engine reads them better"))
-            try:
-                names = placeholders(text)
-            except ValueError as exc:
-                problems.append((field, f"broken placeholder ({exc})"))
-                continue
-            if names - PLACEHOLDERS:
-                problems.append((field, f"unknown placeholder {sorted(names - PLACEHOLDERS)}; use {{side}} or {{other}}"))
-            elif names and not sided:
+            problem = placeholder_problem(text, PLACEHOLDERS)
+            if problem:
+                problems.append((field, problem))
+            elif placeholders(text) and not sided:
                 problems.append((field, "{side} needs sides 'each' or 'alternating'"))
         if self.sides == "each" and not any("side" in placeholders(s) for s in self.steps):
             problems.append(("steps", "an exercise done on each side must name the {side} in its steps"))
@@ -230,6 +243,18 @@ class PositionPhrases(Model):
     stay: Spoken
 
 
+# What the compiler fills into each of the coach's sentences; any other placeholder is an error.
+PHRASE_PLACEHOLDERS = {
+    "intro.welcome": {"title", "description", "length"}, "intro.welcome_back": {"title", "length"},
+    "intro.equipment": {"equipment"},
+    **{f"exercise.{key}": {"name"} for key in ("first", "next", "last")},
+    **{f"exercise.{key}": {"side", "side_of"} for key in ("side_first", "partner_side_first", "switch", "partner_switch")},
+    "exercise.set_of": {"n", "total"}, "exercise.rest": {"length"}, "exercise.hold_seconds": {"length"},
+    "exercise.hold_breaths": {"count"}, "exercise.reps": {"count", "noun"}, "exercise.options": {"easier"},
+    "exercise.caution": {"cautions"}, "closing.done": {"title"},
+}
+
+
 class Phrases(Model):
     """The coach's own sentences around the exercises (`data/speech.yaml`)."""
 
@@ -252,9 +277,22 @@ class Phrases(Model):
             expected = type(self).model_fields[group].annotation.__args__[0].__args__
             missing = [key for key in expected if key not in getattr(self, group)]
             problems += [(f"{group}.{key}", "missing") for key in missing]
+        for field, text in self.texts().items():
+            problem = placeholder_problem(text, PHRASE_PLACEHOLDERS.get(field, set()))
+            if problem:
+                problems.append((field, problem))
         if problems:
             raise FieldProblems(problems)
         return self
+
+    def texts(self) -> dict[str, str]:
+        """Every sentence, by its field path."""
+        found = {}
+        for group in ("intro", "exercise", "cues", "closing", "get_up", "equipment"):
+            found |= {f"{group}.{key}": text for key, text in getattr(self, group).items()}
+        for position, phrases in self.positions.items():
+            found |= {f"positions.{position}.enter": phrases.enter, f"positions.{position}.stay": phrases.stay}
+        return found
 
 
 class Safety(Model):

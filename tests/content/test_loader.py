@@ -64,53 +64,59 @@ def problems_of(paths) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+def at(path: Path, text: str) -> str:
+    """`path:line` of the first line holding `text`: where an editor should jump."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return f"{path}:{next(n for n, line in enumerate(lines, start=1) if text in line)}"
+
+
 def test_unknown_field_is_named(write_yaml, exercise_data):
     path = write_yaml("exercises/knee-to-chest.yaml", exercise_data | {"colour": "blue"})
-    assert problems_of([path]) == [f"{path}: colour: unknown field"]
+    assert problems_of([path]) == [f"{at(path, 'colour:')}: colour: unknown field"]
 
 
 def test_negative_hold_is_named(write_yaml, exercise_data):
     exercise_data["parts"][0]["hold"]["seconds"] = -30
     path = write_yaml("exercises/knee-to-chest.yaml", exercise_data)
     [problem] = problems_of([path])
-    assert problem.startswith(f"{path}: parts.0.hold.seconds: ") and "greater than 0" in problem
+    assert problem.startswith(f"{at(path, 'seconds: -30')}: parts.0.hold.seconds: ") and "greater than 0" in problem
 
 
 def test_missing_hold_is_named(write_yaml, exercise_data):
     exercise_data["parts"][0] = {"say": "Hold it."}
     path = write_yaml("exercises/knee-to-chest.yaml", exercise_data)
-    assert problems_of([path]) == [f"{path}: parts.0: each part needs a hold or reps (exactly one)"]
+    assert problems_of([path]) == [f"{at(path, 'say: Hold it.')}: parts.0: each part needs a hold or reps (exactly one)"]
 
 
 def test_digits_in_spoken_text_are_refused(write_yaml, exercise_data):
     exercise_data["steps"][0] = "Lift your {side} knee 2 times."
     path = write_yaml("exercises/knee-to-chest.yaml", exercise_data)
-    assert problems_of([path]) == [f"{path}: steps.0: write numbers as words, a speech engine reads them better"]
+    assert problems_of([path]) == [f"{at(path, '2 times')}: steps.0: write numbers as words, a speech engine reads them better"]
 
 
 def test_side_placeholder_needs_sides(write_yaml, exercise_data):
     exercise_data["sides"] = "both"
     path = write_yaml("exercises/knee-to-chest.yaml", exercise_data)
     problems = problems_of([path])
-    assert f"{path}: steps.0: {{side}} needs sides 'each' or 'alternating'" in problems
+    assert f"{at(path, exercise_data['steps'][0][:20])}: steps.0: {{side}} needs sides 'each' or 'alternating'" in problems
 
 
 def test_unknown_exercise_in_a_routine_is_named(write_yaml):
     path = write_yaml("routines/mine.yaml", {"id": "mine", "title": "my routine", "description": "Mine.",
                                              "focus": ["hips"], "items": [{"exercise": "cartwheel"}]})
-    assert problems_of([path]) == [f"{path}: items.0.exercise: unknown exercise 'cartwheel'"]
+    assert problems_of([path]) == [f"{at(path, 'cartwheel')}: items.0.exercise: unknown exercise 'cartwheel'"]
 
 
 def test_duplicate_id_is_named(write_yaml, exercise_data):
     first = write_yaml("a/exercises/knee-to-chest.yaml", exercise_data)
     second = write_yaml("b/exercises/knee-to-chest.yaml", exercise_data)
-    assert problems_of([first, second]) == [f"{second}: id: duplicate id 'knee-to-chest', also in {first}"]
+    assert problems_of([first, second]) == [f"{at(second, 'id: knee-to-chest')}: id: duplicate id 'knee-to-chest', also in {first}"]
 
 
 def test_yaml_syntax_error_gives_the_line(write_yaml):
     path = write_yaml("exercises/broken.yaml", "id: broken\nname: [unclosed\nsides: each\n")
     [problem] = problems_of([path])
-    assert problem.startswith(f"{path}: line 3, column ") and "YAML syntax error" in problem
+    assert problem.startswith(f"{path}:3: (syntax): YAML syntax error")
 
 
 def test_a_routine_that_returns_to_a_position_is_refused(write_yaml):
@@ -119,7 +125,7 @@ def test_a_routine_that_returns_to_a_position_is_refused(write_yaml):
         "items": [{"exercise": "standing-hip-circles"}, {"exercise": "knee-to-chest"},
                   {"exercise": "split-stance-hip-extension"}]})
     [problem] = problems_of([path])
-    assert problem.startswith(f"{path}: items: returns to standing")
+    assert problem.startswith(f"{at(path, 'items:')}: items: returns to standing")
 
 
 def test_every_problem_is_reported_at_once(write_yaml, exercise_data):
@@ -133,3 +139,33 @@ def test_unknown_routine_lists_the_routines(library):
     with pytest.raises(ContentError) as caught:
         library.routine("yoga")
     assert "hip" in str(caught.value) and "bedtime" in str(caught.value)
+
+
+def test_a_loose_file_with_a_syntax_error_names_the_line(write_yaml):
+    path = write_yaml("my-stretch.yaml", "id: mine\nparts:\n  - hold: {seconds: 30\nname: Mine\n")
+    [problem] = problems_of([path])
+    assert problem.startswith(f"{path}:4: (syntax): YAML syntax error")
+
+
+def test_a_duplicate_key_is_named_not_silently_dropped(write_yaml, exercise_data):
+    path = write_yaml("exercises/knee-to-chest.yaml", exercise_data)
+    path.write_text(path.read_text().replace("name: ", "name: Knee hug\nname: ", 1))
+    assert problems_of([path]) == [f"{at(path, 'name: Knee to chest')}: name: duplicate key 'name'"]
+
+
+def test_a_huge_file_is_refused_without_reading_it(write_yaml):
+    path = write_yaml("exercises/huge.yaml", "id: huge\n" + "# padding\n" * 40_000)
+    [problem] = problems_of([path])
+    assert problem.startswith(f"{path}: (file): ") and "too big" in problem
+
+
+@pytest.mark.parametrize("placeholder, complaint", [
+    ("{side:d}", "placeholder {side} takes no format"),
+    ("{titel}", "unknown placeholder {titel}; this text may use: {side}, {side_of}"),
+    ("{side", "broken placeholder"),
+])
+def test_a_broken_placeholder_in_the_coachs_sentences_is_named(write_yaml, placeholder, complaint):
+    speech = (DATA_DIR / "speech.yaml").read_text(encoding="utf-8")
+    path = write_yaml("speech.yaml", speech.replace("Switch to your {side}", f"Switch to your {placeholder}"))
+    [problem] = problems_of([path])
+    assert problem.startswith(f"{at(path, 'Switch to your')}: exercise.switch: {complaint}")
