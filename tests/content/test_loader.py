@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from content import ContentError, load_library
+from content import ContentError, compile_routine, load_library
 from content.loader import DATA_DIR
+from content.models import SIDE_NAMES, fill
+from exporter.plan import spoken_texts
 from tests.conftest import ROUTINE_IDS
 
 DATA_FILES = sorted(DATA_DIR.rglob("*.yaml"))
@@ -56,6 +59,28 @@ def test_no_seed_junk_reaches_a_user():
         for junk in JUNK:
             assert junk not in text, f"{path.name} mentions {junk!r}"
         assert not any("\u0e00" <= ch <= "\u0e7f" for ch in text), f"{path.name} carries Thai text"
+
+
+ECHO_WORDS = 7  # this many words in a row, the same as a source article's, is copying
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
+
+
+def _runs(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + ECHO_WORDS]) for i in range(len(words) - ECHO_WORDS + 1)}
+
+
+def test_no_sentence_follows_a_source_article(library):
+    if not SEEDS_DIR.is_dir():
+        pytest.skip("shared/seeds is not beside this checkout")
+    sources = set().union(*(_runs(_words(p.read_text(encoding="utf-8"))) for p in SEEDS_DIR.glob("*.txt")))
+    spoken = {text for routine_id in library.routines for text in spoken_texts(compile_routine(library, routine_id))}
+    spoken |= {fill(text, side) for exercise in library.exercises.values() for text in exercise.spoken_texts().values()
+               for side in SIDE_NAMES}
+    copied = sorted(" ".join(run) for text in spoken for run in _runs(_words(text)) & sources)
+    assert not copied, f"word for word from a source article: {copied}"
 
 
 def problems_of(paths) -> list[str]:
