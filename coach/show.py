@@ -22,19 +22,20 @@ def _wrap(text: str, first: str) -> str:
 def script_text(script: Script) -> str:
     lines = [f"{heading(script.title)}: {clock(script.duration_s).strip()} planned"
              f" (hold scale {script.hold_scale:g})", ""]
-    at = 0.0
-    for step in script.steps:
-        label = step.name + (f", {step.side} side" if step.side else "") + (f", set {step.set}" if step.set > 1 else "")
-        lines.append(f"{clock(at)}  {label}")
-        for segment in step.segments:
-            if segment.kind == "say":
-                lines.append(_wrap(f"“{segment.text}”", INDENT))
-            elif segment.kind == "chime":
-                lines.append(f"{INDENT}♪ {segment.name} chime")
-            else:
-                lines.append(f"{INDENT}[{segment.purpose} {segment.seconds:g} s]")
-                for cue in segment.cues:
-                    lines.append(_wrap(f"+{cue.at_s:g}s “{cue.text}”", INDENT + "  "))
-            at += segment.seconds
-        lines.append("")
+    current = None
+    for at, step, segment in script.timeline():
+        if step is not current:
+            if current is not None:
+                lines.append("")
+            current = step
+            label = step.name + (f", {step.side} side" if step.side else "") + (f", set {step.set}" if step.set > 1 else "")
+            lines.append(f"{clock(at)}  {label}")
+        if segment.kind == "say":
+            lines.append(_wrap(f"“{segment.text}”", INDENT))
+        elif segment.kind == "chime":
+            lines.append(f"{INDENT}♪ {segment.name} chime")
+        else:
+            lines.append(f"{INDENT}[{segment.purpose} {segment.seconds:g} s]")
+            for cue in segment.cues:
+                lines.append(_wrap(f"+{cue.at_s:g}s “{cue.text}”", INDENT + "  "))
     return "\n".join(lines).rstrip() + "\n"

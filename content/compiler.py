@@ -12,7 +12,7 @@ from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
 from content.models import POSITION_ORDER, SIDE_NAMES, Exercise, Hold, Part, Reps, Routine, RoutineItem, fill
 from content.options import HOLD_SCALE_RANGE
-from content.script import Chime, Cue, Pause, Say, Script, Segment, Step
+from content.script import Chime, Cue, Pause, Say, Script, Segment, Step, duration_s
 from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words
 
 FIT_TOLERANCE = 0.05
@@ -219,7 +219,7 @@ class _Compiler:
             body += self.exercise_steps(index, item, previous)
             previous = self.library.exercise(item.exercise)
         closing = self.closing(previous)
-        planned = sum(s.duration_s for s in body) + closing.duration_s
+        planned = duration_s([*body, closing])
         intro = self.intro(planned)
         # The intro announces the length, which includes the intro itself: estimate it once more.
         intro = self.intro(planned + intro.duration_s)

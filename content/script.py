@@ -7,11 +7,14 @@ the skill turns it into SSML and the exporter into audio.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Iterable, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
 CHIME_S = {"switch": 0.9, "end": 0.7}
+# Breathing room between two sounds (sentences, chimes) heard one after the other: the narrators
+# leave it, so the planned length counts it.
+SOUND_GAP_S = 0.45
 TIMED_PURPOSES = ("hold", "reps", "rest")
 
 
@@ -70,7 +73,9 @@ class Step(_Data):
 
     @property
     def duration_s(self) -> float:
-        return round(sum(s.seconds for s in self.segments), 2)
+        """Its segments, with the gap between sounds within it (the one before it, if any, is the Script's)."""
+        gaps = sum(1 for a, b in zip(self.segments, self.segments[1:]) if a.kind != "pause" and b.kind != "pause")
+        return round(sum(s.seconds for s in self.segments) + gaps * SOUND_GAP_S, 2)
 
 
 class Script(_Data):
@@ -79,9 +84,12 @@ class Script(_Data):
     hold_scale: float
     steps: tuple[Step, ...]
 
+    def timeline(self) -> Iterator[tuple[float, Step, Segment]]:
+        return timeline(self.steps)
+
     @property
     def duration_s(self) -> float:
-        return round(sum(step.duration_s for step in self.steps), 2)
+        return duration_s(self.steps)
 
     def exercise_ids(self) -> list[str]:
         return list(dict.fromkeys(step.exercise for step in self.steps if step.exercise))
@@ -95,3 +103,23 @@ class Script(_Data):
             else:
                 groups.append([step])
         return groups
+
+
+def timeline(steps: Iterable[Step]) -> Iterator[tuple[float, Step, Segment]]:
+    """Each segment with the second it starts at, gaps between sounds included."""
+    at, after_sound = 0.0, False
+    for step in steps:
+        for segment in step.segments:
+            sound = segment.kind != "pause"
+            if sound and after_sound:
+                at += SOUND_GAP_S
+            yield at, step, segment
+            at += segment.seconds
+            after_sound = sound
+
+
+def duration_s(steps: Iterable[Step]) -> float:
+    end = 0.0
+    for at, _, segment in timeline(steps):
+        end = at + segment.seconds
+    return round(end, 2)

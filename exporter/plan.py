@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from content.script import Chime, Pause, Say, Script
+from content.script import SOUND_GAP_S, Chime, Pause, Say, Script
 
-GAP_S = 0.45  # breathing room between two things said one after the other
 CUE_GAP_S = 0.15
 
 
@@ -97,7 +96,7 @@ class _Planner:
 
     def sound(self, kind: str, key: str, length: int, where: Where) -> None:
         if self.last_sounded:
-            gap = int(round(GAP_S * self.plan.rate))
+            gap = int(round(SOUND_GAP_S * self.plan.rate))
             self.segment("pause", self.cursor, self.cursor + gap, where, purpose="gap")
             self.cursor += gap
         self.plan.placements.append(Placement(self.cursor, length, kind, key))

@@ -11,6 +11,7 @@ from content.compiler import reachable_minutes
 from content.errors import LengthOutOfReach
 from content import compile_routine, plan_routine, compile_plan
 from content.models import SIDE_NAMES
+from content.script import SOUND_GAP_S
 from content.spoken import minutes_words
 from tests.conftest import ROUTINE_IDS
 
@@ -65,9 +66,13 @@ def test_sides_alternate_right_then_left(script, library):
             assert "left" in step.segments[1].text
 
 
-def test_durations_add_up(script):
-    assert script.duration_s == pytest.approx(sum(s.seconds for st in script.steps for s in st.segments), abs=0.05)
-    assert script.duration_s == pytest.approx(sum(st.duration_s for st in script.steps), abs=0.05)
+def test_durations_add_up_with_a_gap_between_sounds(script):
+    segments = [segment for step in script.steps for segment in step.segments]
+    gaps = sum(1 for a, b in zip(segments, segments[1:]) if a.kind != "pause" and b.kind != "pause")
+    assert gaps > 0
+    assert script.duration_s == pytest.approx(sum(s.seconds for s in segments) + gaps * SOUND_GAP_S, abs=0.05)
+    starts = [at for at, _, _ in script.timeline()]
+    assert starts == sorted(starts) and starts[-1] + segments[-1].seconds == pytest.approx(script.duration_s, abs=0.01)
 
 
 def test_cues_sit_inside_their_pause_without_talking_over_each_other(script):
