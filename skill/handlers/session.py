@@ -67,6 +67,10 @@ class SessionEndedHandler(SkillHandler):
         return handler_input.response_builder.response
 
 
+# The intents that name a routine: talked through, or played as one stream.
+ROUTINE_INTENTS = ("StartRoutineIntent", "PlayRoutineIntent")
+
+
 class CanFulfillHandler(SkillHandler):
     """Name-free requests: say whether we can start the routine asked for, with no side effects."""
 
@@ -77,7 +81,7 @@ class CanFulfillHandler(SkillHandler):
         request = handler_input.request_envelope.request
         intent, slots = request.intent, SlotReader(request, self.context.vocabulary)
         routine = slots.routine()
-        if intent.name != "StartRoutineIntent":
+        if intent.name not in ROUTINE_INTENTS:
             verdict, slots = CanFulfillIntentValues.NO, None
         else:
             verdict = CanFulfillIntentValues.YES if routine else CanFulfillIntentValues.MAYBE

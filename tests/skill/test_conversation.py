@@ -231,6 +231,13 @@ def test_can_fulfill_answers_without_side_effects(alexa, skill_db):
     assert rows == 0
 
 
+def test_can_fulfill_offers_to_play_a_routine_by_name(alexa):
+    verdict = alexa.send("can_fulfill_play")["response"]["canFulfillIntent"]
+    assert verdict["canFulfill"] == "YES" and verdict["slots"]["routine"]["canFulfill"] == "YES"
+    unknown = alexa.send("can_fulfill_play", routine="tap dancing")["response"]["canFulfillIntent"]
+    assert unknown["canFulfill"] == "MAYBE" and unknown["slots"]["routine"]["canUnderstand"] == "NO"
+
+
 def test_an_exception_becomes_an_apology(skill_db):
     class Broken(SqliteAdapter):
         def get_attributes(self, request_envelope):
