@@ -8,29 +8,35 @@ from __future__ import annotations
 import datetime
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
 
-from content import Library, Script, Step, compile_routine, load_library
 from content.spoken import minutes_words, number_words
 from skill.interaction_model import resolve
 from skill.screen import exercise_screen
 from skill.ssml import MAX_CHARACTERS, SsmlBuilder, plain
 from skill.state import Position, UserState
 
+if TYPE_CHECKING:
+    from content import Library, Script, Step
+
 STATE_KEY = "stretch_coach"
 
 
 @functools.cache
 def library() -> Library:
+    from content import load_library  # YAML and the schema models load on the first turn that needs them
+
     return load_library()
 
 
 @functools.cache
 def phrases() -> dict[str, str]:
+    import yaml
+
     return yaml.safe_load((Path(__file__).parent / "speech.yaml").read_text(encoding="utf-8"))
 
 
@@ -40,6 +46,8 @@ def say(key: str, **values) -> str:
 
 @functools.lru_cache(maxsize=128)
 def script_for(routine: str, minutes: int | None, hold_scale: float) -> Script:
+    from content import compile_routine
+
     return compile_routine(library(), routine, minutes, hold_scale)
 
 

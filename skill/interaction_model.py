@@ -11,14 +11,14 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
 HERE = Path(__file__).parent
 MODELS_DIR = HERE / "skill-package" / "interactionModels" / "custom"
 
 
 @functools.cache
 def source() -> dict:
+    import yaml  # with the first turn that needs it, not with every cold start
+
     return yaml.safe_load((HERE / "model.yaml").read_text(encoding="utf-8"))
 
 
