@@ -43,9 +43,9 @@ class RunningServer:
         return self.process.wait(timeout=timeout)
 
 
-def start_server(folder: Path) -> RunningServer:
-    """`stretch-coach serve --no-verify` with its own database, and an audio folder where every routine
-    is already there (empty stand-ins), so the background render has nothing to do."""
+def start_server(folder: Path, verify: bool = False) -> RunningServer:
+    """`stretch-coach serve` (with --no-verify unless `verify`) with its own database, and an audio folder
+    where every routine is already there (empty stand-ins), so the background render has nothing to do."""
     audio = folder / "audio"
     audio.mkdir(parents=True)
     for routine_id in load_library().routines:
@@ -53,8 +53,8 @@ def start_server(folder: Path) -> RunningServer:
             (audio / f"{routine_id}{suffix}").touch()
     port = free_port()
     log = folder / "server.log"
-    command = [str(Path(sys.executable).with_name("stretch-coach")), "serve", "--no-verify", "--port", str(port),
-               "--audio-dir", str(audio), "--engine", "espeak"]
+    command = [str(Path(sys.executable).with_name("stretch-coach")), "serve", "--port", str(port),
+               "--audio-dir", str(audio), "--engine", "espeak", *([] if verify else ["--no-verify"])]
     env = os.environ | {"STRETCH_COACH_DB": str(folder / "skill.sqlite3"),
                         "STRETCH_COACH_CACHE": str(folder / "clips")}
     with open(log, "wb") as sink:
@@ -83,10 +83,16 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture
-def fresh_server(tmp_path):
-    """A server of the test's own, for a test that stops it."""
-    server = start_server(tmp_path)
-    yield server
-    if server.process.poll() is None:
-        server.process.kill()
-        server.process.wait()
+def own_server(tmp_path):
+    """Starts servers of the test's own (for a test that stops one, or checks requests); kills what is left."""
+    started = []
+
+    def start(verify: bool = False) -> RunningServer:
+        started.append(start_server(tmp_path / f"server{len(started)}", verify))
+        return started[-1]
+
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait()

@@ -86,11 +86,19 @@ def test_the_server_still_answers_after_refusals(served):
     assert status == 200 and b"Welcome to Stretch Coach" in body
 
 
-def test_sigterm_stops_the_server_cleanly(fresh_server):
-    assert post(fresh_server, launch())[0] == 200
-    assert fresh_server.stop(timeout=15) == 0
-    output = fresh_server.output()
+def test_sigterm_stops_the_server_cleanly(own_server):
+    server = own_server()
+    assert post(server, launch())[0] == 200
+    assert server.stop(timeout=15) == 0
+    output = server.output()
     assert "Traceback" not in output
     assert "Shutting down" in output
     with pytest.raises(OSError):
-        socket.create_connection(("127.0.0.1", fresh_server.port), timeout=1).close()
+        socket.create_connection(("127.0.0.1", server.port), timeout=1).close()
+
+
+def test_without_no_verify_unsigned_requests_are_refused(own_server):
+    server = own_server(verify=True)
+    status, body = post(server, launch())
+    assert status == 400 and json.loads(body) == {"error": "bad request"}
+    assert "verification is OFF" not in server.output()
