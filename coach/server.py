@@ -28,7 +28,7 @@ class Server(BaseApplication):
     def __init__(self, make_app: Callable[[], Flask], host: str, port: int):
         self.make_app = make_app
         self.options = {
-            "bind": f"{host}:{port}",
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",  # an IPv6 address goes in brackets
             "workers": 1,
             "worker_class": "gthread",
             "threads": THREADS,
