@@ -96,9 +96,9 @@ def test_the_lambda_package_ships_bytecode_that_python_uses_as_it_is(lambda_pack
 
 def test_the_lambda_entry_point_imports_nothing_heavy_before_the_first_request(lambda_package):
     """A cold start loads the skill's handlers; the content library (YAML, the pydantic models), the APL
-    models, HTTP and boto3 load only with the first request that needs them."""
+    models, HTTP and boto3 load only with the first request that needs them (and SQLite never, on DynamoDB)."""
     deferred = ["pydantic", "yaml", "boto3", "botocore", "content.loader", "content.models", "content.script",
-                "urllib.request", "ask_sdk_model.interfaces.alexa.presentation.apl", "ask_sdk_dynamodb.adapter"]
+                "urllib.request", "ask_sdk_model.interfaces.alexa.presentation.apl", "ask_sdk_dynamodb.adapter", "sqlite3"]
     probe = "import json, skill.lambda_function; print(json.dumps(sorted(set(sys.modules) & set(json.loads(sys.argv[2])))))"
     done = run_in_package(lambda_package, probe, json.dumps(deferred), env={"DYNAMODB_TABLE": "stretch-coach"})
     assert done.returncode == 0, done.stderr
