@@ -75,7 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["RENDER_ON_START"]:
         audio.render_all_in_background()
     skill_id = app.config["ALEXA_SKILL_ID"]
-    app.extensions["stretch_coach_skill"] = create_skill(app.config["SKILL_ADAPTER"], skill_id)
+    app.extensions["stretch_coach_skill"] = create_skill(app.config["SKILL_ADAPTER"], skill_id, catalog)
     app.extensions["stretch_coach_verifier"] = (
         (app.config["VERIFIER"] or RequestVerifier(skill_id=skill_id)) if app.config["ALEXA_VERIFY"] else None)
     app.register_blueprint(library_blueprint)

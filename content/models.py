@@ -199,6 +199,8 @@ class Routine(Model):
     title: str = Field(description="spoken inside a sentence: 'hip routine'")
     spoken_name: str = Field(description="what a person says to ask for it: 'hip', 'lower back' "
                                          "(by default the title without 'routine')")
+    synonyms: list[str] = Field(default_factory=list, description="other words people use to ask for it: "
+                                                                  "'my hips', 'tight hips'")
     order: int = Field(100, ge=0, description="place in listings and the podcast feed, lowest first")
     description: str
     focus: list[Target] = Field(min_length=1)

@@ -11,6 +11,8 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_request_type
 
+from content import Catalog
+from skill.context import SkillContext
 from skill.handlers import REQUEST_HANDLERS, ErrorHandler
 from skill.persistence import LazyDynamoDbAdapter, SqliteAdapter
 from skill.recovery import RecoverState
@@ -43,16 +45,21 @@ def adapter_from_environment() -> AbstractPersistenceAdapter:
     return SqliteAdapter(path)
 
 
-def build_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None) -> CustomSkillBuilder:
+def build_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None,
+                catalog: Catalog | None = None) -> CustomSkillBuilder:
+    """The skill over `catalog` (the one the rest of the app uses); without one, the content library
+    is loaded on the first request."""
+    context = SkillContext(catalog)
     builder = CustomSkillBuilder(persistence_adapter=adapter or adapter_from_environment())
     builder.skill_id = skill_id if skill_id is not None else os.environ.get("ALEXA_SKILL_ID")
     for handler in REQUEST_HANDLERS:
-        builder.add_request_handler(handler())
+        builder.add_request_handler(handler(context))
     builder.add_exception_handler(ErrorHandler())
-    builder.add_global_request_interceptor(RecoverState())
+    builder.add_global_request_interceptor(RecoverState(context))
     builder.add_global_response_interceptor(SaveAttributes())
     return builder
 
 
-def create_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None) -> CustomSkill:
-    return build_skill(adapter, skill_id).create()
+def create_skill(adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None,
+                 catalog: Catalog | None = None) -> CustomSkill:
+    return build_skill(adapter, skill_id, catalog).create()

@@ -1,5 +1,5 @@
-"""The interaction models in ASK CLI format, built from `model.yaml`, and routine-name resolution
-from the same synonyms.
+"""The interaction models in ASK CLI format, built from `model.yaml` (intents, carrier phrases, hold
+lengths) and the content library (routine names and synonyms, through the Vocabulary).
 
     python -m skill.interaction_model    # rewrite skill/skill-package/interactionModels/custom/*.json
 """
@@ -7,9 +7,15 @@ from the same synonyms.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from pathlib import Path
+
+import yaml
+
+from content import Catalog
+from skill.vocabulary import Vocabulary, normalise
 
 HERE = Path(__file__).parent
 MODELS_DIR = HERE / "skill-package" / "interactionModels" / "custom"
@@ -17,61 +23,62 @@ MODELS_DIR = HERE / "skill-package" / "interactionModels" / "custom"
 
 @functools.cache
 def source() -> dict:
-    import yaml  # with the first turn that needs it, not with every cold start
-
     return yaml.safe_load((HERE / "model.yaml").read_text(encoding="utf-8"))
 
 
-def _slot_type(name: str, values: dict[str, list[str]]) -> dict:
-    return {"name": name, "values": [{"id": value_id, "name": {"value": synonyms[0], "synonyms": synonyms[1:]}}
-                                     for value_id, synonyms in values.items()]}
+def expand(sample: str) -> list[str]:
+    """Every sentence a sample with alternatives stands for: "(start|do) my {routine}" gives
+    "start my {routine}" and "do my {routine}"; an empty alternative leaves the word out."""
+    pieces = re.split(r"\(([^()]*)\)", sample)
+    choices = [[piece] if i % 2 == 0 else piece.split("|") for i, piece in enumerate(pieces)]
+    return [re.sub(r"\s+", " ", "".join(combination)).strip() for combination in itertools.product(*choices)]
 
 
-def build_model(locale: str) -> dict:
+def samples(spec: dict) -> list[str]:
+    return list(dict.fromkeys(sentence for sample in spec.get("samples", []) for sentence in expand(sample)))
+
+
+def _slot_type(name: str, values: list[tuple[str, str, tuple[str, ...]]]) -> dict:
+    return {"name": name, "values": [{"id": value_id, "name": {"value": value, "synonyms": list(synonyms)}}
+                                     for value_id, value, synonyms in values]}
+
+
+def build_model(locale: str, vocabulary: Vocabulary) -> dict:
     model = source()
     intents = []
     for name, spec in model["intents"].items():
-        intent: dict = {"name": name, "samples": list(spec.get("samples", []))}
-        if spec.get("slots"):
+        intent: dict = {"name": name, "samples": samples(spec or {})}
+        if (spec or {}).get("slots"):
             intent["slots"] = [{"name": slot, "type": kind} for slot, kind in spec["slots"].items()]
         intents.append(intent)
+    routines = [(words.id, words.name, words.synonyms) for words in vocabulary.routines]
+    holds = [(value_id, words[0], tuple(words[1:])) for value_id, words in model["hold_lengths"].items()]
     return {"interactionModel": {"languageModel": {
         "invocationName": model["invocation"],
         "intents": intents,
-        "types": [_slot_type("RoutineType", model["routines"]), _slot_type("HoldLengthType", model["hold_lengths"])],
+        "types": [_slot_type("RoutineType", routines), _slot_type("HoldLengthType", holds)],
     }}}
 
 
-def model_files() -> dict[Path, str]:
-    return {MODELS_DIR / f"{locale}.json": json.dumps(build_model(locale), indent=2) + "\n"
+def model_files(vocabulary: Vocabulary) -> dict[Path, str]:
+    return {MODELS_DIR / f"{locale}.json": json.dumps(build_model(locale, vocabulary), indent=2) + "\n"
             for locale in source()["locales"]}
 
 
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", text.lower())).strip()
-
-
 @functools.cache
-def _lookup(kind: str) -> dict[str, str]:
-    return {_normalise(synonym): value_id for value_id, synonyms in source()[kind].items()
-            for synonym in [value_id, *synonyms]}
+def _hold_lookup() -> dict[str, str]:
+    return {normalise(word): value_id for value_id, words in source()["hold_lengths"].items()
+            for word in [value_id, *words]}
 
 
-def resolve(kind: str, spoken: str | None) -> str | None:
-    """The value id ('lower-back') for what was said ('low back'), or None."""
-    if not spoken:
-        return None
-    lookup = _lookup(kind)
-    said = _normalise(spoken)
-    if said in lookup:
-        return lookup[said]
-    trimmed = re.sub(r"\b(my|the|a|routine|stretches|stretch)\b", " ", said)
-    return lookup.get(_normalise(trimmed))
+def hold_length(spoken: str | None) -> str | None:
+    """The hold length id ('longer') for what was said ('more time'), or None."""
+    return _hold_lookup().get(normalise(spoken)) if spoken else None
 
 
 def main() -> None:
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    for path, text in model_files().items():
+    for path, text in model_files(Vocabulary(Catalog.load())).items():
         path.write_text(text, encoding="utf-8")
         print(path)
 

@@ -1,28 +1,22 @@
 """Script steps as Alexa SSML: every pause a chain of <break>s of at most ten seconds, with the cues
-inside a hold spoken at their offsets, and at most five chimes (Alexa's limit on audio per response)."""
+inside a hold spoken at their offsets. What one response may hold (characters, chimes) is checked by
+the caller, which splits a long exercise across turns rather than drop anything."""
 
 from __future__ import annotations
 
-from html import escape as _escape
-from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
 
-if TYPE_CHECKING:  # segments are told apart by their `kind`, so the pydantic models need not load with the skill
-    from content.script import Pause, Step
+from content.script import Chime, Pause, Say, Step
 
 MAX_BREAK_MS = 10_000
 MAX_AUDIO = 5
-MAX_CHARACTERS = 7500  # Alexa refuses more than 8,000; the margin is for what the prefix adds
+MAX_CHARACTERS = 8000  # Alexa's limit on outputSpeech
 SAY_GAP_MS = 400
 # Alexa's own sound library, so the skill needs no audio hosting.
 CHIME_SOUNDS = {
     "switch": "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_02",
     "end": "soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01",
 }
-
-
-def escape(text: str) -> str:
-    """&, < and > as entities: all that SSML text needs (quotes only matter inside attributes)."""
-    return _escape(text, quote=False)
 
 
 def breaks(milliseconds: float) -> list[str]:
@@ -36,12 +30,9 @@ def breaks(milliseconds: float) -> list[str]:
     return chain
 
 
-def _pause(pause: Pause, sparse: bool) -> list[str]:
+def _pause(pause: Pause) -> list[str]:
     parts, cursor = [], 0.0
-    cues = pause.cues
-    if sparse:  # the first two cues set the pace, the last three count the hold out
-        cues = cues[:2] + cues[max(2, len(cues) - 3):]
-    for cue in cues:
+    for cue in pause.cues:
         parts += breaks((cue.at_s - cursor) * 1000)
         parts.append(escape(cue.text))
         cursor = cue.at_s + cue.est_s
@@ -50,13 +41,11 @@ def _pause(pause: Pause, sparse: bool) -> list[str]:
 
 
 class SsmlBuilder:
-    """Collects what one response says, counting chimes against Alexa's limit. A `sparse` builder
-    speaks fewer cues inside long holds, for an exercise too long to fit in one response otherwise."""
+    """Collects what one response says, counting its chimes."""
 
-    def __init__(self, sparse: bool = False) -> None:
+    def __init__(self) -> None:
         self.parts: list[str] = []
         self.chimes = 0
-        self.sparse = sparse
 
     def text(self, text: str) -> SsmlBuilder:
         if self.parts and not self.parts[-1].startswith("<break"):
@@ -67,11 +56,11 @@ class SsmlBuilder:
     def steps(self, steps: list[Step]) -> SsmlBuilder:
         for step in steps:
             for segment in step.segments:
-                if segment.kind == "say":
+                if isinstance(segment, Say):
                     self.text(segment.text)
-                elif segment.kind == "pause":
-                    self.parts += _pause(segment, self.sparse)
-                elif segment.kind == "chime" and self.chimes < MAX_AUDIO:
+                elif isinstance(segment, Pause):
+                    self.parts += _pause(segment)
+                elif isinstance(segment, Chime):
                     self.parts.append(f'<audio src="{CHIME_SOUNDS[segment.name]}"/>')
                     self.chimes += 1
         return self

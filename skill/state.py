@@ -17,7 +17,18 @@ class Position:
     routine: str
     minutes: int | None
     index: int  # which exercise of the routine (0 = the first exercise)
-    status: Literal["playing", "paused", "finished"] = "playing"
+    status: Literal["playing", "paused", "finished"] = "playing"  # playing: this turn was spoken in full
+    part: int = 0  # which turn of the exercise, when it is too long for one response
+
+
+@dataclass
+class Offer:
+    """A question waiting for yes or no. start: yes starts `routine` (at `minutes`). resume: yes
+    resumes the routine in progress. resume_or_restart: yes resumes it, no starts it over."""
+
+    kind: Literal["start", "resume", "resume_or_restart"]
+    routine: str
+    minutes: int | None = None
 
 
 @dataclass
@@ -84,7 +95,7 @@ class UserState:
     history: History = field(default_factory=History)
     hold_length: str = "normal"  # a name, not a float: DynamoDB stores no floats
     disclaimer_given: bool = False
-    offer: str | None = None  # a routine offered at launch, waiting for yes or no
+    offer: Offer | None = None  # kept in the session only
     playback: Playback | None = None
 
     @property
@@ -104,9 +115,10 @@ class UserState:
                 raise InvalidState(f"position.status: unknown status {status!r}")
             position = Position(routine=_typed(position.get("routine"), str, "position.routine"),
                                 minutes=_typed(position.get("minutes"), int, "position.minutes", optional=True),
-                                index=_typed(position.get("index"), int, "position.index"), status=status)
-            if position.index < 0:
-                raise InvalidState(f"position.index: {position.index} is negative")
+                                index=_typed(position.get("index"), int, "position.index"), status=status,
+                                part=_typed(position.get("part", 0), int, "position.part"))
+            if position.index < 0 or position.part < 0:
+                raise InvalidState(f"position: index {position.index} or part {position.part} is negative")
         history = _object(data.get("history", {}), "history")
         started = _object(history.get("started", {}), "history.started")
         for routine, count in started.items():
@@ -129,14 +141,14 @@ class UserState:
                                    finished=_typed(history.get("finished", 0), int, "history.finished")),
                    hold_length=hold_length,
                    disclaimer_given=_typed(data.get("disclaimer_given", False), bool, "disclaimer_given"),
-                   offer=_typed(data.get("offer"), str, "offer", optional=True),
+                   offer=_offer(data.get("offer")),
                    playback=_playback(data.get("playback")))
 
     def routines(self) -> set[str]:
         """Every routine id the state names, to check against the library."""
         named = {self.position.routine} if self.position else set()
         named.update(self.history.started)
-        named.update(r for r in (self.history.last_routine, self.offer) if r)
+        named.update(r for r in (self.history.last_routine, self.offer and self.offer.routine) if r)
         if self.playback:
             named.add(self.playback.routine)
         return named
@@ -157,3 +169,13 @@ def _playback(value) -> Playback | None:
         raise InvalidState(f"playback.offset_ms: {offset} is negative")
     return Playback(routine=_typed(playback.get("routine"), str, "playback.routine"),
                     token=_typed(playback.get("token"), str, "playback.token"), offset_ms=offset, status=status)
+
+
+def _offer(value) -> Offer | None:
+    if value is None:
+        return None
+    offer = _object(value, "offer")
+    if offer.get("kind") not in ("start", "resume", "resume_or_restart"):
+        raise InvalidState(f"offer.kind: unknown kind {offer.get('kind')!r}")
+    return Offer(kind=offer["kind"], routine=_typed(offer.get("routine"), str, "offer.routine"),
+                 minutes=_typed(offer.get("minutes"), int, "offer.minutes", optional=True))

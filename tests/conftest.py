@@ -250,18 +250,59 @@ def signed_body(name: str, seconds_ago: float = 0) -> bytes:
 NODE_DIR = TESTS_DIR / "node"
 
 
-@pytest.fixture(scope="session")
-def node_clients():
+def install_node_clients() -> Path:
     """npm's virtual-alexa and ssml-check-core, installed from tests/node/package-lock.json."""
     import shutil
     import subprocess
 
     if not shutil.which("npm"):
-        pytest.fail("npm is needed for the outside-client tests (Node.js is on the standard image)")
+        raise RuntimeError("npm is needed for the outside-client tests (Node.js is on the standard image)")
     if not (NODE_DIR / "node_modules" / "virtual-alexa").exists():
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=NODE_DIR, check=True,
                        capture_output=True, timeout=600)
     return NODE_DIR
+
+
+@pytest.fixture(scope="session")
+def node_clients():
+    try:
+        return install_node_clients()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+MODEL = TESTS_DIR.parent / "skill" / "skill-package" / "interactionModels" / "custom" / "en-US.json"
+PHRASINGS = TESTS_DIR / "skill" / "phrasings.yaml"
+
+
+def model_hears(*utterances: str) -> list[dict]:
+    """What virtual-alexa makes of each utterance through the en-US model: {"utterance", "intent",
+    "slots": {name: {"value", "id"}}}, intent None when nothing matches."""
+    import json
+    import subprocess
+
+    done = subprocess.run(["node", str(install_node_clients() / "resolve.js"), str(MODEL), *utterances],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def phrasing_results() -> list[tuple[dict, dict, bool]]:
+    """Each everyday phrasing of tests/skill/phrasings.yaml with what the model heard and whether
+    that is the right intent, routine and length."""
+    from content.spoken import number_words
+
+    cases = yaml.safe_load(PHRASINGS.read_text())
+    results = []
+    for case, heard in zip(cases, model_hears(*(case["say"] for case in cases))):
+        slots = heard["slots"]
+        minutes = (slots.get("minutes") or {}).get("value")
+        right = (heard["intent"] == case["intent"] and (slots.get("routine") or {}).get("id") == case["routine"]
+                 and minutes in ({str(case["minutes"]), number_words(case["minutes"])} if "minutes" in case
+                                 else {None}))
+        results.append((case, heard, right))
+    return results
 
 
 @pytest.fixture(scope="session")

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-from skill.conversation import Conversation, library, routine_title, say
+from skill.conversation import Conversation
 from skill.handlers.base import IntentHandler
-
-
-def _carry_on(talk: Conversation) -> str:
-    return say("go_on") if talk.in_routine() else say("which_routine")
+from skill.speech import say
 
 
 class HelpHandler(IntentHandler):
     intent = "AMAZON.HelpIntent"
 
-    def respond(self, talk):
+    def respond(self, talk: Conversation):
         if talk.in_routine():
-            text = say("help_inside", routine=routine_title(talk.position.routine), exercise=talk.exercise_name())
-        else:
-            text = say("help_outside")
-        return talk.ask(text, say("help_reprompt"))
+            text = say("help_inside", routine=talk.routine_title(), exercise=talk.exercise_name())
+            return talk.ask(text, talk.carry_on()[1])
+        return talk.ask(say("help_outside"), talk.which_routine())
 
 
 class WhyHandler(IntentHandler):
     intent = "WhyIntent"
 
-    def respond(self, talk):
+    def respond(self, talk: Conversation):
         if not talk.in_routine():
-            return talk.ask(say("why_nothing"), say("which_routine"))
-        exercise = library().exercise(talk.exercise()[0].exercise)
-        return talk.ask(say("why", name=exercise.name, why=exercise.why), _carry_on(talk))
+            return talk.which(say("why_nothing"))
+        exercise = talk.context.catalog.library.exercise(talk.walkthrough().exercise_id(talk.turn().exercise))
+        return talk.answer(say("why", name=exercise.name, why=exercise.why))
 
 
 class DoctorHandler(IntentHandler):
     intent = "DoctorIntent"
 
-    def respond(self, talk):
-        return talk.ask(say("doctor", red_flags=library().safety.red_flags_text()), _carry_on(talk))
+    def respond(self, talk: Conversation):
+        return talk.answer(say("doctor", red_flags=talk.context.catalog.library.safety.red_flags_text()))

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from content.spoken import minutes_words, number_words
-from skill.conversation import Conversation, routine_title, say
+from skill.conversation import Conversation
 from skill.handlers.base import IntentHandler
+from skill.navigation import Turn
+from skill.speech import say
+from skill.state import Offer
+
+
+def offer_again(talk: Conversation):
+    """After the end of a routine: offer to start it over, or another one."""
+    position = talk.position
+    return talk.offer(Offer("start", position.routine, position.minutes),
+                      say("after_end", routine=talk.routine_title()), talk.which_routine())
 
 
 class RoutineHandler(IntentHandler):
-    """An intent that only means something inside a routine; outside one it says how to start."""
+    """An intent that only means something inside a routine; outside one it says how to start, and
+    after the end of one it offers to start over or another routine."""
 
     def respond(self, talk: Conversation):
+        if talk.finished():
+            return offer_again(talk)
         if not talk.in_routine():
-            return talk.ask(say("not_in_routine", which=say("which_routine")), say("which_routine"))
+            return talk.which(say("not_in_routine"))
         return self.move(talk)
 
     def move(self, talk: Conversation):
@@ -23,19 +36,16 @@ class NextHandler(RoutineHandler):
     intent = "AMAZON.NextIntent"
 
     def move(self, talk):
-        return talk.play(talk.resume_index())
+        return talk.play(talk.resume_turn())
 
 
 class SkipHandler(RoutineHandler):
+    """'Skip this one' moves exactly one exercise on from the one spoken last."""
+
     intent = "SkipIntent"
 
     def move(self, talk):
-        """'Skip this one' skips the exercise that would come next: the interrupted one, or the
-        upcoming one after an exercise has finished. Skipping the last one ends the routine."""
-        skipped = talk.resume_index()
-        if skipped >= talk.exercise_count():
-            return talk.play(skipped)
-        return talk.play(skipped + 1, prefix=say("skipped", name=talk.exercise_name(skipped)))
+        return talk.play(talk.walkthrough().skip(talk.turn()), prefix=say("skipped"))
 
 
 class PreviousHandler(RoutineHandler):
@@ -43,33 +53,34 @@ class PreviousHandler(RoutineHandler):
 
     def move(self, talk):
         if talk.position.index == 0:
-            return talk.play(0, prefix=say("back_at_start"))
-        return talk.play(talk.position.index - 1)
+            return talk.play(Turn(0), prefix=say("back_at_start"))
+        return talk.play(talk.walkthrough().previous(talk.turn()))
 
 
 class RepeatHandler(RoutineHandler):
     intent = "AMAZON.RepeatIntent"
 
     def move(self, talk):
-        return talk.play(talk.position.index)
+        return talk.play(talk.turn())
 
 
-class StartOverHandler(RoutineHandler):
+class StartOverHandler(IntentHandler):
     intent = "AMAZON.StartOverIntent"
 
     def respond(self, talk):
         if talk.position is None:
-            return super().respond(talk)
-        return talk.play(0, prefix=say("start_over", routine=routine_title(talk.position.routine)), intro=True)
+            return talk.which(say("not_in_routine"))
+        return talk.play(Turn(0), prefix=say("start_over", routine=talk.routine_title()), intro=True)
 
 
 class PauseHandler(RoutineHandler):
+    """Guided mode cannot wait: the session ends with the place kept and the words to come back."""
+
     intent = "AMAZON.PauseIntent"
 
     def move(self, talk):
         talk.position.status = "paused"
-        name = talk.exercise_name()
-        return talk.ask(say("paused"), say("paused_reprompt", exercise=name))
+        return talk.tell(say("paused", exercise=talk.exercise_name()))
 
 
 class ResumeHandler(IntentHandler):
@@ -78,30 +89,27 @@ class ResumeHandler(IntentHandler):
     def respond(self, talk):
         position = talk.position
         if position is None:
-            return talk.ask(say("nothing_to_resume", which=say("which_routine")), say("which_routine"))
+            return talk.which(say("nothing_to_resume"))
         if position.status == "finished":
-            talk.state.offer = position.routine
-            offer = say("offer_usual", routine=routine_title(position.routine))
-            return talk.ask(say("finished_already", routine=routine_title(position.routine), offer=offer), offer)
-        index = talk.resume_index()
-        return talk.play(index, prefix=say("resuming", exercise=talk.exercise_name(index)))
+            return talk.offer(Offer("start", position.routine, position.minutes),
+                              say("finished_already", routine=talk.routine_title()), talk.which_routine())
+        turn = talk.resume_turn()
+        if talk.walkthrough().is_closing(turn):
+            return talk.play(turn)
+        return talk.play(turn, prefix=say("resuming", exercise=talk.exercise_name(turn.exercise)))
 
 
 class TimeLeftHandler(IntentHandler):
+    """What is left after the exercise in hand: the exercises after it and the closing."""
+
     intent = "TimeLeftIntent"
 
     def respond(self, talk):
         if not talk.in_routine():
-            return talk.ask(say("how_long_nothing"), say("which_routine"))
-        groups = talk.groups()
-        current = talk.position.index
-        remaining = groups[1 + current:]
-        seconds = sum(step.duration_s for group in remaining for step in group)
-        title = routine_title(talk.position.routine)
-        after = talk.exercise_count() - current - 1
+            return talk.which(say("how_long_nothing", example=talk.context.vocabulary.names()[0]))
+        walk, index = talk.walkthrough(), talk.turn().exercise
+        after = walk.exercises_after(index)
         if after == 0:
-            text = say("how_long_last", routine=title, length=minutes_words(seconds))
-        else:
-            text = say("how_long_in", routine=title, length=minutes_words(seconds), count=number_words(after))
-        return talk.ask(text, say("go_on_reprompt", next=talk.exercise_name(min(current + 1, talk.exercise_count() - 1)),
-                                  current=talk.exercise_name()))
+            return talk.answer(say("how_long_last", routine=talk.routine_title()))
+        return talk.answer(say("how_long_in", routine=talk.routine_title(), count=number_words(after),
+                               length=minutes_words(walk.seconds_after(index))))

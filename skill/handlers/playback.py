@@ -14,14 +14,16 @@ import datetime
 import hashlib
 import logging
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import get_supported_interfaces, is_intent_name, is_request_type
 from ask_sdk_model.interfaces.audioplayer import (AudioItem, AudioItemMetadata, PlayBehavior, PlayDirective,
                                                   StopDirective, Stream)
 
 from skill import audio
-from skill.conversation import Conversation, routine_title, say
+from skill.context import SkillContext
+from skill.conversation import Conversation
+from skill.handlers.base import SkillHandler
 from skill.handlers.routines import StartRoutineHandler
+from skill.speech import say
 from skill.ssml import plain
 from skill.state import Playback, UserState
 
@@ -60,9 +62,10 @@ class Player:
     session, so the state is read from and written to the persistent store directly; inside a
     session it goes through the Conversation, as every other turn's does."""
 
-    def __init__(self, handler_input):
+    def __init__(self, handler_input, context: SkillContext):
         self.input = handler_input
-        self.talk = Conversation(handler_input) if handler_input.request_envelope.session else None
+        self.context = context
+        self.talk = Conversation(handler_input, context) if handler_input.request_envelope.session else None
         self.state = self.talk.state if self.talk else UserState.from_attributes(
             dict(handler_input.attributes_manager.persistent_attributes))
 
@@ -107,7 +110,7 @@ class Player:
         builder = self.input.response_builder
         if speech:
             builder.speak(plain(speech))
-        metadata = AudioItemMetadata(title=routine_title(routine_id).capitalize(), subtitle="Stretch Coach")
+        metadata = AudioItemMetadata(title=self.context.title(routine_id).capitalize(), subtitle="Stretch Coach")
         builder.add_directive(PlayDirective(
             play_behavior=PlayBehavior.REPLACE_ALL,
             audio_item=AudioItem(stream=Stream(token=token, url=audio.stream_url(routine_id),
@@ -127,7 +130,7 @@ def _is_command(name: str):
 
 
 # -- starting ---------------------------------------------------------------------------------
-class PlayRoutineHandler(AbstractRequestHandler):
+class PlayRoutineHandler(SkillHandler):
     """'Play my hip routine': the published MP3 on devices with a player, the guided conversation
     on the others (and wherever no audio has been published)."""
 
@@ -135,21 +138,21 @@ class PlayRoutineHandler(AbstractRequestHandler):
         return is_intent_name("PlayRoutineIntent")(handler_input)
 
     def handle(self, handler_input):
-        player = Player(handler_input)
+        player = Player(handler_input, self.context)
         talk = player.talk
-        routine = talk.routine_slot()
+        routine = talk.slots.routine()
         if routine is None or not has_audio_player(handler_input) or not audio.available():
             if routine is not None and has_audio_player(handler_input):
                 log.warning("no published audio (STRETCH_COACH_AUDIO_URL), so %s is guided instead", routine)
-            return StartRoutineHandler().respond(talk)
+            return StartRoutineHandler(self.context).respond(talk)
         started = talk.state.history.started
         started[routine] = started.get(routine, 0) + 1
         talk.state.disclaimer_given = True  # every routine's introduction carries it
-        return player.play(routine, 0, say("play_starting", routine=routine_title(routine)))
+        return player.play(routine, 0, say("play_starting", routine=self.context.title(routine)))
 
 
 # -- the person's commands, by voice (intent with our player context) or button -------------
-class PlayerCommandHandler(AbstractRequestHandler):
+class PlayerCommandHandler(SkillHandler):
     intent: str = ""
     command: str = ""
 
@@ -159,7 +162,7 @@ class PlayerCommandHandler(AbstractRequestHandler):
         return is_intent_name(self.intent)(handler_input) and our_player_context(handler_input) is not None
 
     def handle(self, handler_input):
-        player = Player(handler_input)
+        player = Player(handler_input, self.context)
         if player.playback is None:  # a stream of ours the store has forgotten: go by its token
             context = our_player_context(handler_input)
             if context is None:
@@ -200,7 +203,7 @@ class PlaybackResumeHandler(PlayerCommandHandler):
             return True
         if not (is_intent_name(self.intent)(handler_input) and has_audio_player(handler_input)):
             return False
-        playback = Player(handler_input).playback
+        playback = Player(handler_input, self.context).playback
         return playback is not None and playback.status == "stopped"
 
     def act(self, player):
@@ -240,7 +243,7 @@ class PlaybackPreviousHandler(PlayerCommandHandler):
 
 
 # -- what the device reports about our stream --------------------------------------------------
-class PlayerEventHandler(AbstractRequestHandler):
+class PlayerEventHandler(SkillHandler):
     event: str = ""
     status: str | None = None  # what to record, or None to record nothing
 
@@ -250,7 +253,7 @@ class PlayerEventHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         request = handler_input.request_envelope.request
         if self.status and token_routine(request.token):
-            player = Player(handler_input)
+            player = Player(handler_input, self.context)
             self.update(player, request)
         return handler_input.response_builder.response
 

@@ -3,71 +3,82 @@
 from __future__ import annotations
 
 from content.spoken import number_words
-from skill.conversation import Conversation, library, routine_title, say, script_for
+from skill.conversation import Conversation
 from skill.handlers.base import IntentHandler
 from skill.handlers.navigation import TimeLeftHandler
-from skill.interaction_model import resolve
+from skill.speech import say
+from skill.state import Offer
+from skill.vocabulary import spoken_list
 
 
 class StartRoutineHandler(IntentHandler):
+    """Start the routine named; when that routine is part done, ask whether to resume or start over."""
+
     intent = "StartRoutineIntent"
 
     def respond(self, talk: Conversation):
-        routine = talk.routine_slot()
+        routine, minutes = talk.slots.routine(), talk.slots.minutes()
         if routine is None:
-            return talk.ask(say("unknown_routine", which=say("which_routine")), say("which_routine"))
-        return talk.start(routine, talk.minutes_slot())
+            return talk.which(say("unknown_routine"))
+        position = talk.position
+        if (talk.in_routine() and position.routine == routine and minutes in (None, position.minutes)
+                and (position.index, position.part) != (0, 0)):
+            exercise = talk.exercise_name(talk.resume_turn().exercise)
+            return talk.offer(Offer("resume_or_restart", routine, position.minutes),
+                              say("resume_or_restart", routine=talk.routine_title(), exercise=exercise),
+                              say("resume_or_restart_reprompt", routine=talk.routine_title(), exercise=exercise))
+        return talk.start(routine, minutes)
 
 
 def _listing(talk: Conversation) -> str:
-    lines = [say("routine_line", title=r.title, length=talk.length_words(r.id)) for r in library().routines.values()]
-    return ", ".join(lines[:-1]) + ", and " + lines[-1]
+    catalog = talk.context.catalog
+    return spoken_list([say("routine_line", title=catalog.library.routine(r).title, length=talk.length_words(r))
+                        for r in catalog.routine_ids])
 
 
 class ListRoutinesHandler(IntentHandler):
     intent = "ListRoutinesIntent"
 
     def respond(self, talk):
-        return talk.ask(say("routines_list", listing=_listing(talk)), say("which_routine"))
-
-
-def _asked_or_current(talk: Conversation) -> str | None:
-    return talk.routine_slot() or (talk.position.routine if talk.position else None)
+        count = number_words(len(talk.context.catalog.routine_ids))
+        return talk.ask(say("routines_list", count=count, listing=_listing(talk)), talk.which_routine())
 
 
 class DescribeRoutineHandler(IntentHandler):
     intent = "DescribeRoutineIntent"
 
     def respond(self, talk):
-        routine = _asked_or_current(talk)
+        routine = talk.slots.routine() or (talk.position.routine if talk.position else None)
         if routine is None:
-            return talk.ask(say("routines_list", listing=_listing(talk)), say("which_routine"))
+            return ListRoutinesHandler(self.context).respond(talk)
         minutes = talk.position.minutes if talk.position and talk.position.routine == routine else None
-        script = script_for(routine, minutes, talk.state.hold_scale)
-        names = [library().exercise(e).name for e in script.exercise_ids()]
-        text = say("describe", title=routine_title(routine), length=talk.length_words(routine, minutes),
-                   count=number_words(len(names)), names=", ".join(names[:-1]) + " and " + names[-1])
-        return talk.ask(text, say("which_routine") if not talk.in_routine() else say("go_on"))
+        walk = talk.context.walkthrough(routine, minutes, talk.state.hold_scale)
+        library = talk.context.catalog.library
+        names = [library.exercise(e).name for e in walk.script.exercise_ids()]
+        text = say("describe", title=talk.context.title(routine), length=talk.length_words(routine, minutes),
+                   count=number_words(len(names)), names=spoken_list(names))
+        if talk.in_routine():
+            return talk.answer(text)
+        return talk.offer(Offer("start", routine, minutes), f"{text} {say('offer_it')}", talk.which_routine())
 
 
 class HowLongHandler(IntentHandler):
     intent = "HowLongIntent"
 
     def respond(self, talk):
-        routine = talk.routine_slot()
-        if routine is None and talk.in_routine():
-            return TimeLeftHandler().respond(talk)
+        routine = talk.slots.routine()
         if routine is None:
-            return talk.ask(say("how_long_nothing"), say("which_routine"))
-        text = say("how_long_routine", title=routine_title(routine), length=talk.length_words(routine))
-        return talk.ask(text, say("which_routine"))
+            return TimeLeftHandler(self.context).respond(talk)
+        text = say("how_long_routine", title=talk.context.title(routine), length=talk.length_words(routine))
+        if talk.in_routine():
+            return talk.answer(text)
+        return talk.offer(Offer("start", routine), f"{text} {say('offer_it')}", talk.which_routine())
 
 
 class HoldLengthHandler(IntentHandler):
     intent = "HoldLengthIntent"
 
     def respond(self, talk):
-        choice = resolve("hold_lengths", talk.slot("length")) or "normal"
+        choice = talk.slots.hold_length() or "normal"
         talk.state.hold_length = choice
-        reprompt = say("go_on") if talk.in_routine() else say("which_routine")
-        return talk.ask(say(f"holds_{choice}"), reprompt)
+        return talk.answer(say(f"holds_{choice}"))

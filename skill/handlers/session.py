@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model.canfulfill import (CanFulfillIntent, CanFulfillIntentValues, CanFulfillSlot,
                                      CanFulfillSlotValues, CanUnderstandSlotValues)
 
-from skill.conversation import Conversation, say
-from skill.handlers.base import IntentHandler
+from skill.conversation import Conversation
+from skill.handlers.base import IntentHandler, SkillHandler
 from skill.handlers.system import SPOKEN
-from skill.interaction_model import resolve
+from skill.slots import SlotReader
+from skill.speech import say
 from skill.ssml import plain
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,8 @@ class FallbackHandler(IntentHandler):
 
     def respond(self, talk):
         if talk.in_routine():
-            return talk.ask(say("fallback_inside", exercise=talk.exercise_name()), say("go_on"))
-        return talk.ask(say("fallback_outside", which=say("which_routine")), say("which_routine"))
+            return talk.ask(say("fallback_inside", exercise=talk.exercise_name()), talk.carry_on()[1])
+        return talk.which(say("fallback_outside"))
 
 
 class UnexpectedRequestHandler(FallbackHandler):
@@ -55,7 +56,7 @@ class UnexpectedRequestHandler(FallbackHandler):
         return is_request_type("IntentRequest")(handler_input)
 
 
-class SessionEndedHandler(AbstractRequestHandler):
+class SessionEndedHandler(SkillHandler):
     def can_handle(self, handler_input) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
 
@@ -66,16 +67,16 @@ class SessionEndedHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
-class CanFulfillHandler(AbstractRequestHandler):
+class CanFulfillHandler(SkillHandler):
     """Name-free requests: say whether we can start the routine asked for, with no side effects."""
 
     def can_handle(self, handler_input) -> bool:
         return is_request_type("CanFulfillIntentRequest")(handler_input)
 
     def handle(self, handler_input):
-        intent = handler_input.request_envelope.request.intent
-        spoken = (intent.slots or {}).get("routine")
-        routine = resolve("routines", spoken.value if spoken else None)
+        request = handler_input.request_envelope.request
+        intent, slots = request.intent, SlotReader(request, self.context.vocabulary)
+        routine = slots.routine()
         if intent.name != "StartRoutineIntent":
             verdict, slots = CanFulfillIntentValues.NO, None
         else:
@@ -84,7 +85,7 @@ class CanFulfillHandler(AbstractRequestHandler):
                 can_understand=CanUnderstandSlotValues.YES if (name != "routine" or routine) else
                 CanUnderstandSlotValues.NO,
                 can_fulfill=CanFulfillSlotValues.YES if (name != "routine" or routine) else CanFulfillSlotValues.NO)
-                for name in (intent.slots or {})}
+                for name in slots.names()}
         handler_input.response_builder.set_can_fulfill_intent(CanFulfillIntent(can_fulfill=verdict, slots=slots))
         return handler_input.response_builder.response
 
@@ -100,4 +101,4 @@ class ErrorHandler(AbstractExceptionHandler):
         request = handler_input.request_envelope.request
         if getattr(request, "object_type", None) not in SPOKEN:  # events must not be answered with speech
             return handler_input.response_builder.response
-        return handler_input.response_builder.speak(plain(say("error"))).ask(plain(say("help_reprompt"))).response
+        return handler_input.response_builder.speak(plain(say("error"))).ask(plain(say("error_reprompt"))).response

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from skill.handlers.base import SkillHandler
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 SPOKEN = frozenset({"LaunchRequest", "IntentRequest", "SessionEndedRequest", "CanFulfillIntentRequest"})
 
 
-class SilentRequestHandler(AbstractRequestHandler):
+class SilentRequestHandler(SkillHandler):
     """AudioPlayer.*, PlaybackController.*, Alexa.Presentation.APL.UserEvent,
     System.ExceptionEncountered and any other request type the skill does not talk in."""
 

@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from skill.conversation import say
+from skill.speech import say
 from tests.conftest import speech
 
 USER = "amzn1.ask.account.TESTUSER"

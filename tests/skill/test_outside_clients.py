@@ -62,15 +62,42 @@ def said(reply) -> str:
 
 
 def test_a_session_through_virtual_alexa(node_clients, server):
-    start, nxt, again, pause, resume, stop = utter(
-        node_clients, server, "start my hip routine", "next", "repeat", "pause", "resume", "stop")
+    start, nxt, again, resume, stop = utter(
+        node_clients, server, "start my hip routine", "next", "repeat", "resume", "stop")
     assert "This is the hip routine" in said(start) and "First: Standing hip circles" in said(start)
     assert "Next: Pigeon" in said(nxt) and "Next: Pigeon" in said(again)
-    assert "Paused" in said(pause)
-    assert "Picking up at Pigeon" in said(resume)
-    assert "we'll start at Pigeon" in said(stop) and stop["response"]["shouldEndSession"] is True
-    for reply in (start, nxt, again, pause, resume):
+    assert "Picking up at Kneeling hip flexor stretch" in said(resume)
+    assert "we'll start at" in said(stop) and stop["response"]["shouldEndSession"] is True
+    for reply in (start, nxt, again, resume):
         assert reply["response"]["shouldEndSession"] is False and reply["response"]["reprompt"]
+
+
+def test_guided_journeys_answered_in_the_words_the_skill_suggests(node_clients, server):
+    """Through the en-US model, each answer in the words the prompts suggest: a bare routine name,
+    ready, back, okay, how much is left, skip, done; then a half-done routine resumed, no at "shall
+    we go on?", and pause, each ending the session with the words to come back."""
+    from content import Catalog
+
+    quick = [group[0].name for group in Catalog.load().script("quick").exercise_steps()[1:-1]]
+    hip = [group[0].name for group in Catalog.load().script("hip").exercise_steps()[1:-1]]
+    replies = utter(node_clients, server, "quick", "ready", "back", "okay", "how much is left", "skip this one", "done")
+    start, ready, back, okay, left, skipped, done = replies
+    assert "This is the quick routine" in said(start) and f"Shall we go on to {quick[1]}?" in said(start)
+    assert f"Next: {quick[1]}" in said(ready) and f"First: {quick[0]}" in said(back)
+    assert f"Next: {quick[1]}" in said(okay) and "After this stretch, one more" in said(left)
+    assert f"the last one: {quick[2]}" in said(skipped) and "That was the last stretch" in said(skipped)
+    assert "That's the end of the quick routine" in said(done) and done["response"]["shouldEndSession"] is True
+    for reply in replies[:-1]:
+        assert reply["response"]["shouldEndSession"] is False and reply["response"]["reprompt"]
+
+    replies = utter(node_clients, server, "start my hip routine", "next", "help me stretch my hips", "yes", "no",
+                    "resume", "pause")
+    asked, resumed, no, again, paused = replies[2:]
+    assert f"part way through your hip routine, at {hip[2]}" in said(asked)
+    assert f"Next: {hip[2]}" in said(resumed)
+    assert "Alexa, ask stretch coach to resume" in said(no) and no["response"]["shouldEndSession"] is True
+    assert f"Picking up at {hip[3]}" in said(again)
+    assert f"Paused at {hip[3]}" in said(paused) and paused["response"]["shouldEndSession"] is True
 
 
 def test_routine_names_people_use_reach_the_right_routine(node_clients, server):
@@ -81,15 +108,18 @@ def test_routine_names_people_use_reach_the_right_routine(node_clients, server):
         assert f"This is the {title}" in said(reply), utterance
     [listing] = utter(node_clients, server, "what routines are there")
     assert "There are seven routines" in said(listing)
+    for utterance, title in [("something quick", "quick routine"), ("help me stretch my back", "lower back routine"),
+                             ("partner massage", "partner routine")]:
+        assert f"This is the {title}" in said(utter(node_clients, server, utterance)[0]), utterance
 
 
 def every_ssml() -> list[str]:
     """Every response the skill gives: each routine start to finish, and every fixture at every phase."""
-    from skill.conversation import library
+    from content import Catalog
 
     found = []
     alexa = Alexa(build_skill(SqliteAdapter(":memory:"), skill_id=None).lambda_handler())
-    for routine in library().routines:
+    for routine in Catalog.load().routine_ids:
         alexa.end_session()
         answers = [alexa.intent("StartRoutineIntent-hip", routine=routine)]
         while answers[-1]["response"].get("shouldEndSession") is False:

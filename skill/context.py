@@ -1,0 +1,46 @@
+"""What every turn of the skill needs, made once per skill and handed to each handler: the catalog
+of routines, the words for them, and each routine's walkthrough at the options asked for."""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+from content import Catalog, RoutineOptions
+from skill.navigation import Walkthrough
+from skill.render import budget_for
+from skill.vocabulary import Vocabulary, spoken_list
+
+
+class SkillContext:
+    def __init__(self, catalog: Catalog | None = None):
+        self._given = catalog
+        self._walks: dict[tuple, Walkthrough] = {}
+        self._lock = threading.Lock()
+
+    @functools.cached_property
+    def catalog(self) -> Catalog:
+        # Without one handed in (Lambda), the library is read on the first request, not at import.
+        return self._given or Catalog.load()
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(self.catalog)
+
+    def walkthrough(self, routine_id: str, minutes: int | None = None, hold_scale: float = 1.0) -> Walkthrough:
+        """The routine in turns; raises ContentError (LengthOutOfReach) for a length it cannot reach."""
+        key = (routine_id, minutes, hold_scale)
+        walk = self._walks.get(key)
+        if walk is None:
+            script = self.catalog.script(routine_id, RoutineOptions(minutes=minutes, hold_scale=hold_scale))
+            walk = Walkthrough(script, budget_for(script.exercise_steps()[0]))
+            with self._lock:
+                walk = self._walks.setdefault(key, walk)
+        return walk
+
+    def title(self, routine_id: str) -> str:
+        return self.catalog.library.routine(routine_id).title
+
+    def routine_names(self, conjunction: str = "or") -> str:
+        """'hip, lower back, ... or partner': what to say to choose a routine."""
+        return spoken_list(self.vocabulary.names(), conjunction)

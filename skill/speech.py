@@ -1,0 +1,17 @@
+"""Everything the skill says outside the routines themselves, from speech.yaml."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+
+@functools.cache
+def phrases() -> dict[str, str]:
+    return yaml.safe_load((Path(__file__).parent / "speech.yaml").read_text(encoding="utf-8"))
+
+
+def say(key: str, **values) -> str:
+    return phrases()[key].format(**values)
