@@ -102,7 +102,8 @@ def largest_responses(handler) -> tuple[tuple[int, str], tuple[int, str]]:
     """(characters, where) of the longest speech and (bytes, where) of the largest response, over every
     routine, length in SIZE_MINUTES and hold length; each combination by a new user, start to end."""
     most_speech, most_bytes = (0, ""), (0, "")
-    for number, (routine, minutes, hold) in enumerate(itertools.product(library().routines, SIZE_MINUTES, HOLD_SCALES)):
+    walks = itertools.product(Catalog.load().routine_ids, SIZE_MINUTES, HOLD_SCALES)
+    for number, (routine, minutes, hold) in enumerate(walks):
         alexa = Alexa(handler, user=f"amzn1.ask.account.SIZE{number}")
         where = f"{routine}, {minutes or 'default'} min, {hold} holds"
         answers = [alexa.intent("HoldLengthIntent-longer", length=hold)]
@@ -186,7 +187,7 @@ def main() -> None:
     print(f"handler  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  (target p99 < 5 ms)")
     print(f"baseline p50 {b50:6.2f} ms  p99 {b99:6.2f} ms  (one-handler skill, same SDK dispatch)")
     print(f"ratio    p50 {p50 / b50:6.1f}x    p99 {p99 / b99:6.1f}x")
-    combinations = len(library().routines) * len(SIZE_MINUTES) * len(HOLD_SCALES)
+    combinations = len(Catalog.load().routine_ids) * len(SIZE_MINUTES) * len(HOLD_SCALES)
     print(f"largest response over {combinations} routine x length x hold walks "
           f"(lengths {', '.join(str(m or 'default') for m in SIZE_MINUTES)} min; holds {', '.join(HOLD_SCALES)}):")
     print(f"  speech {speech:6d} characters  ({speech_where}; Alexa's limit 8,000)")
