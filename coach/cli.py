@@ -225,12 +225,14 @@ def cache_clear() -> None:
 @click.option("--no-verify", is_flag=True,
               help="Accept unsigned Alexa requests. For local testing only: never expose this to the internet.")
 def serve(host: str, port: int, engine: str, audio_dir: Path, no_verify: bool) -> None:
-    """Serve the skill at POST /alexa and the phone library at / (play, download, podcast feed)."""
+    """Serve the skill at POST /alexa and the phone library at / (play, download, podcast feed) on
+    gunicorn. Stop it with Ctrl-C or SIGTERM: requests in flight get a few seconds to finish."""
     from coach.app import create_app
+    from coach.server import Server
 
     if no_verify:
         click.secho("WARNING: Alexa request verification is OFF (--no-verify). Anyone who can reach this "
                     "server can send it requests. Use this only for local testing.", fg="red", bold=True, err=True)
-    app = create_app({"AUDIO_DIR": str(audio_dir.resolve()), "EXPORT_ENGINE": engine, "ALEXA_VERIFY": not no_verify,
-                      "RENDER_ON_START": True})
-    app.run(host=host, port=port, threaded=True)
+    config = {"AUDIO_DIR": str(audio_dir.resolve()), "EXPORT_ENGINE": engine, "ALEXA_VERIFY": not no_verify,
+              "RENDER_ON_START": True}
+    Server(lambda: create_app(config), host, port).run()

@@ -13,9 +13,7 @@ import json
 import os
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 CUES_TTL_S = 600.0  # a re-published routine reaches warm instances within ten minutes
 FETCH_TIMEOUT_S = 2.0  # the skill must answer within 8 s
@@ -67,6 +65,8 @@ def chapter_starts(routine_id: str) -> list[int]:
         hit = _cache.get(url)
     if hit and now - hit[0] < CUES_TTL_S:
         return hit[1]
+    import urllib.request  # HTTP, TLS and email parsing load with the first fetch, not with every cold start
+
     try:
         with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_S) as answer:
             sheet = json.load(answer)

@@ -4,6 +4,7 @@ persistence adapter chosen from the environment."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
@@ -11,11 +12,13 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_request_type
 
-from content import Catalog
 from skill.context import SkillContext
 from skill.handlers import REQUEST_HANDLERS, ErrorHandler
 from skill.persistence import LazyDynamoDbAdapter, SqliteAdapter
 from skill.recovery import RecoverState
+
+if TYPE_CHECKING:
+    from content import Catalog
 
 DEFAULT_DB = "stretch-coach.sqlite3"
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import functools
 import threading
+from typing import TYPE_CHECKING
 
-from content import Catalog, RoutineOptions
 from skill.navigation import Walkthrough
 from skill.render import budget_for
 from skill.vocabulary import Vocabulary, spoken_list
+
+if TYPE_CHECKING:
+    from content import Catalog
 
 
 class SkillContext:
@@ -20,7 +23,10 @@ class SkillContext:
 
     @functools.cached_property
     def catalog(self) -> Catalog:
-        # Without one handed in (Lambda), the library is read on the first request, not at import.
+        # Without one handed in (Lambda), the library (YAML, the pydantic models) is read on the first
+        # request that needs it, not at import.
+        from content import Catalog
+
         return self._given or Catalog.load()
 
     @functools.cached_property
@@ -32,6 +38,8 @@ class SkillContext:
         key = (routine_id, minutes, hold_scale)
         walk = self._walks.get(key)
         if walk is None:
+            from content import RoutineOptions
+
             script = self.catalog.script(routine_id, RoutineOptions(minutes=minutes, hold_scale=hold_scale))
             walk = Walkthrough(script, budget_for(script.exercise_steps()[0]))
             with self._lock:

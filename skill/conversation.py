@@ -13,7 +13,6 @@ from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
 
 from content.errors import LengthOutOfReach
-from content.options import MINUTES_RANGE
 from content.spoken import minutes_words, number_words
 from skill.context import SkillContext
 from skill.navigation import Turn, Walkthrough
@@ -150,6 +149,8 @@ class Conversation:
 
     def start(self, routine_id: str, minutes: int | None) -> Response:
         if minutes is not None:
+            from content.options import MINUTES_RANGE  # with the pydantic models: not at a cold start's import
+
             minutes = min(max(minutes, MINUTES_RANGE[0]), MINUTES_RANGE[1])
         try:
             self.context.walkthrough(routine_id, minutes, self.state.hold_scale)

@@ -12,9 +12,6 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
-from content import Catalog
 from skill.vocabulary import Vocabulary, normalise
 
 HERE = Path(__file__).parent
@@ -23,6 +20,8 @@ MODELS_DIR = HERE / "skill-package" / "interactionModels" / "custom"
 
 @functools.cache
 def source() -> dict:
+    import yaml  # with the first turn that needs it, not with every cold start
+
     return yaml.safe_load((HERE / "model.yaml").read_text(encoding="utf-8"))
 
 
@@ -77,6 +76,8 @@ def hold_length(spoken: str | None) -> str | None:
 
 
 def main() -> None:
+    from content import Catalog
+
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     for path, text in model_files(Vocabulary(Catalog.load())).items():
         path.write_text(text, encoding="utf-8")

@@ -8,11 +8,12 @@ sentences and holds if one side alone is too long), and the closing is a turn of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from content import Script, Step
+if TYPE_CHECKING:
+    from content import Script, Step
 
-Fits = Callable[[Sequence[Step]], bool]
+Fits = Callable[[Sequence["Step"]], bool]
 
 
 @dataclass(frozen=True)

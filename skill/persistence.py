@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -23,6 +22,8 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     """ask-sdk's persistence contract on a SQLite file (`STRETCH_COACH_DB`): one JSON row per user."""
 
     def __init__(self, path: str | Path):
+        import sqlite3  # here, not at import: on Lambda the store is DynamoDB
+
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)

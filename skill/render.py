@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from content import Step
 from skill.navigation import Walkthrough
 from skill.screen import exercise_screen
 from skill.ssml import MAX_AUDIO, MAX_CHARACTERS, SsmlBuilder
+
+if TYPE_CHECKING:
+    from content import Step
 
 # Room kept in every response for what surrounds the exercise: a prefix ("Skipping ahead to...")
 # and the question that ends the turn.

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-
-from content import Step
 from content.spoken import heading
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    from content import Step
 
 
 @cache
@@ -19,6 +22,9 @@ def document() -> dict:
 
 
 def exercise_screen(steps: list[Step], routine_title: str, seconds: float) -> RenderDocumentDirective:
+    # APL's models load with the first screen, not with every cold start (most devices have none)
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     first_instruction = next((s.text for s in steps[0].segments if s.kind == "say" and len(s.text) > 40), "")
     return RenderDocumentDirective(token="exercise", document=document(), datasources={"exercise": {
         "name": steps[0].name, "routine": heading(routine_title),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
-
 
 @functools.cache
 def phrases() -> dict[str, str]:
+    import yaml  # with the first turn that speaks, not with every cold start
+
     return yaml.safe_load((Path(__file__).parent / "speech.yaml").read_text(encoding="utf-8"))
 
 

@@ -4,9 +4,11 @@ the caller, which splits a long exercise across turns rather than drop anything.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape as _escape
+from typing import TYPE_CHECKING
 
-from content.script import Chime, Pause, Say, Step
+if TYPE_CHECKING:  # segments are told apart by their `kind`, so the pydantic models need not load with the skill
+    from content.script import Pause, Step
 
 MAX_BREAK_MS = 10_000
 MAX_AUDIO = 5
@@ -17,6 +19,11 @@ CHIME_SOUNDS = {
     "switch": "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_02",
     "end": "soundbank://soundlibrary/musical/amzn_sfx_bell_timer_01",
 }
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities: all that SSML text needs (quotes only matter inside attributes)."""
+    return _escape(text, quote=False)
 
 
 def breaks(milliseconds: float) -> list[str]:
@@ -56,11 +63,11 @@ class SsmlBuilder:
     def steps(self, steps: list[Step]) -> SsmlBuilder:
         for step in steps:
             for segment in step.segments:
-                if isinstance(segment, Say):
+                if segment.kind == "say":
                     self.text(segment.text)
-                elif isinstance(segment, Pause):
+                elif segment.kind == "pause":
                     self.parts += _pause(segment)
-                elif isinstance(segment, Chime):
+                elif segment.kind == "chime":
                     self.parts.append(f'<audio src="{CHIME_SOUNDS[segment.name]}"/>')
                     self.chimes += 1
         return self

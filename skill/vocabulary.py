@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from content import Catalog
+if TYPE_CHECKING:
+    from content import Catalog
 
 
 def normalise(text: str) -> str:

@@ -303,3 +303,18 @@ def phrasing_results() -> list[tuple[dict, dict, bool]]:
                                  else {None}))
         results.append((case, heard, right))
     return results
+
+
+@pytest.fixture(scope="session")
+def lambda_package(tmp_path_factory):
+    """The Lambda package as `sam build` makes it (`make build-SkillFunction`), for this interpreter:
+    its dependencies installed for the running Python, and its bytecode compiled by it."""
+    import subprocess
+    import sys
+
+    artifacts = tmp_path_factory.mktemp("lambda") / "package"
+    version = "%d.%d" % sys.version_info[:2]
+    subprocess.run(["make", "-s", "build-SkillFunction", f"ARTIFACTS_DIR={artifacts}", "LAMBDA_PIP_FLAGS=",
+                    f"LAMBDA_PYTHON_VERSION={version}", f"PYTHON={sys.executable}"],
+                   cwd=TESTS_DIR.parent, check=True, capture_output=True)
+    return artifacts

@@ -3,7 +3,9 @@ on its own, and the skill package's interaction models are up to date with skill
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,21 +59,52 @@ def test_the_template_serves_published_audio_over_https_to_the_skill():
     assert url == ["Sub", "https://${AudioBucket.RegionalDomainName}/${AudioPrefix}"]
 
 
-def test_the_lambda_package_carries_no_exporter_and_answers_a_request(tmp_path):
-    artifacts = tmp_path / "lambda"
-    subprocess.run(["make", "-s", "build-SkillFunction", f"ARTIFACTS_DIR={artifacts}", "LAMBDA_PIP_FLAGS=",
-                    f"PYTHON={sys.executable}"], cwd=ROOT, check=True, capture_output=True)
+def run_in_package(artifacts: Path, code: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter that sees only the package (as on Lambda) and writes no bytecode
+    (Lambda's package is read-only)."""
+    return subprocess.run([sys.executable, "-S", "-c", "import sys; sys.path[:0] = [sys.argv[1]]; " + code,
+                           str(artifacts), *args], capture_output=True, text=True, cwd=artifacts.parent,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})})
+
+
+def test_the_lambda_package_carries_no_exporter_and_answers_a_request(lambda_package, tmp_path):
+    artifacts = lambda_package
     top = {p.name.split("-")[0].split(".")[0].lower() for p in artifacts.iterdir()}
     assert not top & {"exporter", "coach", "pydub", "gtts", "flask", "numpy", "scipy", "mutagen"}
     assert not (artifacts / "skill" / "web.py").exists()
-    probe = ("import json, sys; sys.path[:0] = [sys.argv[1]]; import skill.lambda_function as f; "
-             "print(json.dumps(f.handler(json.load(open(sys.argv[2])), None)))")
-    done = subprocess.run([sys.executable, "-S", "-c", probe, str(artifacts),
-                           str(TESTS_DIR / "skill" / "requests" / "launch.json")],
-                          capture_output=True, text=True, cwd=tmp_path,
-                          env={"STRETCH_COACH_DB": str(tmp_path / "db.sqlite3"), "PATH": "/usr/bin:/bin"})
+    probe = "import json; import skill.lambda_function as f; print(json.dumps(f.handler(json.load(open(sys.argv[2])), None)))"
+    done = run_in_package(artifacts, probe, str(TESTS_DIR / "skill" / "requests" / "launch.json"),
+                          env={"STRETCH_COACH_DB": str(tmp_path / "db.sqlite3")})
     assert done.returncode == 0, done.stderr
     assert "Welcome to Stretch Coach" in json.loads(done.stdout)["response"]["outputSpeech"]["ssml"]
+
+
+def test_the_lambda_package_ships_bytecode_that_python_uses_as_it_is(lambda_package):
+    """Every module has a .pyc for the runtime's Python, checked by hash only when asked to (flags 0b01:
+    hash-based, unchecked), so a read-only package with any file times loads without compiling."""
+    sources = [p for p in lambda_package.rglob("*.py") if "__pycache__" not in p.parts]
+    assert len(sources) > 500
+    for source in sources:
+        cached = Path(importlib.util.cache_from_source(source))
+        assert cached.exists(), f"no bytecode for {source.relative_to(lambda_package)}"
+        assert int.from_bytes(cached.read_bytes()[4:8], "little") == 0b01, cached
+    # Python says where each module's code came from: for the skill's own modules, the shipped .pyc.
+    done = run_in_package(lambda_package, "import skill.lambda_function", env={"PYTHONVERBOSE": "1", "DYNAMODB_TABLE": "t"})
+    assert done.returncode == 0, done.stderr
+    loaded = re.findall(r"^# code object from '?(\S+?)'?$", done.stderr, re.MULTILINE)
+    ours = [path for path in loaded if "/skill/" in path or "/content/" in path]
+    assert ours and all(path.endswith(".pyc") for path in ours), ours
+
+
+def test_the_lambda_entry_point_imports_nothing_heavy_before_the_first_request(lambda_package):
+    """A cold start loads the skill's handlers; the content library (YAML, the pydantic models), the APL
+    models, HTTP and boto3 load only with the first request that needs them (and SQLite never, on DynamoDB)."""
+    deferred = ["pydantic", "yaml", "boto3", "botocore", "content.loader", "content.models", "content.script",
+                "urllib.request", "ask_sdk_model.interfaces.alexa.presentation.apl", "ask_sdk_dynamodb.adapter", "sqlite3"]
+    probe = "import json, skill.lambda_function; print(json.dumps(sorted(set(sys.modules) & set(json.loads(sys.argv[2])))))"
+    done = run_in_package(lambda_package, probe, json.dumps(deferred), env={"DYNAMODB_TABLE": "stretch-coach"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
 
 
 def test_interaction_models_match_their_source():

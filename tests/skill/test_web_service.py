@@ -71,15 +71,3 @@ def test_no_verify_accepts_unsigned_requests_for_local_testing(tmp_path):
                       "SKILL_ADAPTER": SqliteAdapter(tmp_path / "skill.sqlite3")})
     answer = app.test_client().post("/alexa", data=signed_body("launch"), content_type="application/json")
     assert answer.status_code == 200 and json.loads(answer.data)["response"]["outputSpeech"]
-
-
-def test_serve_no_verify_warns_loudly(runner, monkeypatch):
-    from flask import Flask
-
-    from coach.cli import main
-
-    started = []
-    monkeypatch.setattr(Flask, "run", lambda self, **kw: started.append((self.config["ALEXA_VERIFY"], kw)))
-    result = runner.invoke(main, ["serve", "--no-verify", "--port", "5099"])
-    assert result.exit_code == 0 and "verification is OFF" in result.output
-    assert started == [(False, {"host": "127.0.0.1", "port": 5099, "threaded": True})]
