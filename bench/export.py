@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,20 +99,26 @@ def main() -> None:
     parser.add_argument("--routine", default="hip")
     parser.add_argument("--short", type=float, default=10)
     parser.add_argument("--long", type=float, default=60)
+    parser.add_argument("--rounds", type=int, default=5, help="warm runs and encodes, taken in turns; medians")
     args = parser.parse_args()
 
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as scratch:
         out, cache = Path(scratch) / "out", Path(scratch) / "cache"
         cold = export_command(args.routine, args.engine, out, cache)
-        warm = export_command(args.routine, args.engine, out, cache)
-        floor = encode_floor(out / f"{args.routine}.mp3")
+        warms, floors = [], []
+        for _ in range(args.rounds):  # in turns, so a busy moment on a shared machine hits both alike
+            warms.append(export_command(args.routine, args.engine, out, cache))
+            floors.append(encode_floor(out / f"{args.routine}.mp3"))
+        warm, floor = statistics.median(warms), statistics.median(floors)
         sheet = json.loads((out / f"{args.routine}.cues.json").read_text())
     _, voice_run = timed([sys.executable, "-c", VOICE_CHILD, args.routine, args.engine])
     voice_s, phrases = voice_run.stdout.split()
     parts = float(voice_s) + floor
 
     print(f"{args.routine} with {args.engine}: {sheet['duration_s'] / 60:.1f} minutes of audio, {phrases} distinct phrases")
-    print(f"warm export command  {warm:7.2f} s   ffmpeg encode alone {floor:7.2f} s   ratio {warm / floor:5.2f}x")
+    print(f"warm export command  {warm:7.2f} s   ffmpeg encode alone {floor:7.2f} s   ratio {warm / floor:5.2f}x"
+          f"   (medians of {args.rounds})")
     print(f"cold export command  {cold:7.2f} s   voice alone + encode {parts:7.2f} s   ratio {cold / parts:5.2f}x")
     short, long = (peak_memory(args.routine, args.engine, minutes) for minutes in (args.short, args.long))
     print(f"peak memory, cold export: {short['duration_s'] / 60:.0f} min {short['peak_mb']:.0f} MB, "
