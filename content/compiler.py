@@ -277,6 +277,15 @@ def plan_routine(library: Library, routine_id: str, minutes: float | None = None
         best = min((low, high), key=lambda s: abs(length(items, s) - target))
         return Plan(routine, tuple(items), best, brief) if abs(length(items, best) - target) <= tolerance else None
 
+    def with_sets(items):
+        """More sets, one exercise at a time, as long as the routine stays within the target."""
+        for _ in range(MAX_SETS):
+            for index in range(len(items)):
+                more = items[:index] + [_with_one_more_set(library, items[index])] + items[index + 1:]
+                if more != items and length(more, hold_scale) <= target + tolerance:
+                    items = more
+        return items
+
     items = list(routine.items)
     plan = None
     if target > length(items, hold_scale):
@@ -284,25 +293,47 @@ def plan_routine(library: Library, routine_id: str, minutes: float | None = None
             grown = _with_extra(library, items, extra)
             if length(grown, hold_scale) <= target + tolerance:
                 items = grown
-        for _ in range(MAX_SETS):
-            for index in range(len(items)):
-                more = items[:index] + [_with_one_more_set(library, items[index])] + items[index + 1:]
-                if more != items and length(more, hold_scale) <= target + tolerance:
-                    items = more
-        plan = fitted(items, hold_scale, hold_scale * MAX_SCALE)
+        plan = fitted(with_sets(items), hold_scale, hold_scale * MAX_SCALE)
     else:
-        # Drop as few exercises as will do, shortening holds (never under fifteen seconds) first.
+        # Drop as few exercises as will do, shortening holds (never under fifteen seconds) first;
+        # with one fewer exercise, the rest may take longer holds or another set to fill the time.
         while plan is None:
-            plan = fitted(items, hold_scale * MIN_SCALE, hold_scale) or (
-                fitted(items, hold_scale, hold_scale * MAX_SCALE) if len(items) < len(routine.items) else None)
+            plan = fitted(items, hold_scale * MIN_SCALE, hold_scale)
+            if plan is None and len(items) < len(routine.items):
+                plan = fitted(items, hold_scale, hold_scale * MAX_SCALE) or fitted(
+                    with_sets(items), hold_scale * MIN_SCALE, hold_scale * MAX_SCALE)
             if plan is None and len(items) <= MIN_EXERCISES:
                 break
             if plan is None:
                 items = [i for i in items if i is not _least_needed(items)]
     if plan is None:
         shortest, longest = reachable_minutes(library, routine_id, hold_scale, brief)
-        raise LengthOutOfReach(routine.title, minutes, shortest, longest)
+        raise LengthOutOfReach(routine.title, minutes, shortest, longest, nearest_reachable(
+            lambda m: _fits(library, routine_id, m, hold_scale, brief), minutes, shortest, longest))
     return plan
+
+
+def _fits(library: Library, routine_id: str, minutes: int, hold_scale: float, brief: bool) -> bool:
+    try:
+        plan_routine(library, routine_id, minutes, hold_scale, brief)
+    except LengthOutOfReach:
+        return False
+    return True
+
+
+def nearest_reachable(fits, asked: float, shortest: int, longest: int) -> int:
+    """The whole number of minutes nearest the one asked for that the routine can really be
+    fitted to: an end of its range, or, inside the range, the closest length that works (fitting
+    moves in steps of whole exercises and sets, so a length inside the range can fall between two)."""
+    if asked <= shortest:
+        return shortest
+    if asked >= longest:
+        return longest
+    for distance in range(1, longest - shortest + 1):
+        for minutes in (round(asked) - distance, round(asked) + distance):
+            if shortest <= minutes <= longest and fits(minutes):
+                return minutes
+    return longest
 
 
 def reachable_minutes(library: Library, routine_id: str, hold_scale: float = 1.0, brief: bool = False) -> tuple[int, int]:

@@ -28,16 +28,19 @@ class ContentError(Exception):
 
 
 class LengthOutOfReach(ContentError):
-    """A length a routine cannot be fitted to, with the range it can reach (in whole minutes)."""
+    """A length a routine cannot be fitted to, with the range it can reach and the nearest length
+    it can really be fitted to (in whole minutes)."""
 
-    def __init__(self, title: str, asked_min: float, shortest_min: int, longest_min: int):
+    def __init__(self, title: str, asked_min: float, shortest_min: int, longest_min: int, nearest_min: int):
         from content.spoken import number_words
 
         self.title, self.asked_min = title, asked_min
-        self.shortest_min, self.longest_min = shortest_min, longest_min
-        super().__init__(f"the {title} cannot be fitted to {asked_min:g} minutes; it runs from "
-                         f"{number_words(shortest_min)} to {number_words(longest_min)} minutes "
-                         f"({shortest_min} to {longest_min})")
-
-    def nearest_min(self) -> int:
-        return self.shortest_min if self.asked_min < self.shortest_min else self.longest_min
+        self.shortest_min, self.longest_min, self.nearest_min = shortest_min, longest_min, nearest_min
+        if shortest_min < asked_min < longest_min:
+            message = (f"the {title} cannot be fitted to {asked_min:g} minutes; the nearest length it can take is "
+                       f"{number_words(nearest_min)} minutes ({nearest_min})")
+        else:
+            message = (f"the {title} cannot be fitted to {asked_min:g} minutes; it runs from "
+                       f"{number_words(shortest_min)} to {number_words(longest_min)} minutes "
+                       f"({shortest_min} to {longest_min})")
+        super().__init__(message)

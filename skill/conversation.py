@@ -155,11 +155,14 @@ class Conversation:
         try:
             self.context.walkthrough(routine_id, minutes, self.state.hold_scale)
         except LengthOutOfReach as reach:
-            nearest = reach.nearest_min()
-            title = self.context.title(routine_id)
-            return self.offer(Offer("start", routine_id, nearest),
-                              say("out_of_reach", title=title, shortest=number_words(reach.shortest_min),
-                                  longest=number_words(reach.longest_min), nearest=number_words(nearest)),
+            nearest, title = reach.nearest_min, self.context.title(routine_id)
+            if reach.shortest_min < minutes < reach.longest_min:  # inside the range, between two lengths it can take
+                question = say("between_lengths", title=title, asked=number_words(minutes),
+                               nearest=number_words(nearest))
+            else:
+                question = say("out_of_reach", title=title, shortest=number_words(reach.shortest_min),
+                               longest=number_words(reach.longest_min), nearest=number_words(nearest))
+            return self.offer(Offer("start", routine_id, nearest), question,
                               say("out_of_reach_reprompt", nearest=number_words(nearest)))
         self.state.position = Position(routine=routine_id, minutes=minutes, index=0)
         self.state.disclaimer_given = True  # every routine's intro carries it

@@ -237,3 +237,24 @@ def test_hold_scale_composes_with_minutes(library):
     shared = set(plain) & set(longer)
     assert shared and all(max(longer[e]) > max(plain[e]) for e in shared)
     assert compile_routine(library, "lower-back", 20, hold_scale=1.5).duration_s == pytest.approx(1200, rel=0.05)
+
+
+def test_the_short_end_of_the_range_has_no_holes(library):
+    """Fitting moves in whole exercises and sets, so a range could hide lengths it cannot take
+    where exercises are dropped (the quick routine could not take six minutes with shorter holds);
+    growing sets after dropping an exercise fills them, at every hold scale the skill offers."""
+    for routine_id in library.routines:
+        for hold_scale in (0.75, 1.0, 1.5):
+            shortest, longest = reachable_minutes(library, routine_id, hold_scale)
+            for minutes in [*range(shortest, min(longest, shortest + 6)), longest]:
+                plan_routine(library, routine_id, minutes, hold_scale)  # raises LengthOutOfReach if not
+
+
+def test_the_nearest_length_is_one_that_fits():
+    from content.compiler import nearest_reachable
+
+    fits = {5, 6, 9, 10}.__contains__
+    assert nearest_reachable(fits, 3, 5, 10) == 5 and nearest_reachable(fits, 12, 5, 10) == 10
+    assert nearest_reachable(fits, 8, 5, 10) == 9  # 7 and 8 fall between the lengths it can take
+    message = str(LengthOutOfReach("quick routine", 8, 5, 10, 9))
+    assert "nearest length it can take is nine minutes" in message
