@@ -22,6 +22,8 @@ Position = Literal[
 ]
 # The order a routine moves through: up to down, so nobody stands up again once on the floor.
 POSITION_ORDER: tuple[str, ...] = Position.__args__
+# Positions that need getting down to the floor (sitting counts too when no chair is used).
+FLOOR_POSITIONS = ("kneeling", "hands-and-knees", "lying-on-front", "lying-on-back")
 Equipment = Literal["strap", "wall", "chair", "none"]
 Target = Literal["hips", "hip-flexors", "lower-back", "hamstrings", "glutes", "inner-thighs", "core", "spine"]
 Sides = Literal["both", "each", "alternating"]
@@ -144,6 +146,16 @@ class Exercise(Model):
     easier: str | None = None
     harder: str | None = None
     sources: list[SourceName] = Field(min_length=1)
+
+    @property
+    def on_the_floor(self) -> bool:
+        """Whether it needs getting down to the floor: a seated exercise without a chair sits on the floor."""
+        return self.position in FLOOR_POSITIONS or (self.position == "seated" and "chair" not in self.equipment)
+
+    @property
+    def flow_rank(self) -> tuple[int, bool]:
+        """Where it falls from standing down to the floor: by position, and on a chair before on the floor."""
+        return POSITION_ORDER.index(self.position), self.on_the_floor
 
     def spoken_texts(self) -> dict[str, str]:
         """Every text a listener hears, keyed by its field path."""
