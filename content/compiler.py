@@ -13,7 +13,7 @@ from content.loader import Library
 from content.models import SIDE_NAMES, Exercise, Hold, Part, Reps, Routine, RoutineItem, fill
 from content.options import HOLD_SCALE_RANGE
 from content.script import Chime, Cue, Pause, Say, Script, Segment, Step
-from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words
+from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words, spoken_list
 
 FIT_TOLERANCE = 0.05
 MIN_SCALE, MAX_SCALE = 0.5, 2.0
@@ -196,9 +196,7 @@ class _Compiler:
             lines.append(intro["partner"])
         kit = sorted({e for item in self.plan.items for e in self.library.exercise(item.exercise).equipment} - {"none"})
         if kit:
-            things = [self.phrases.equipment[k] for k in kit]
-            listed = things[0] if len(things) == 1 else ", ".join(things[:-1]) + " and " + things[-1]
-            lines.append(intro["equipment"].format(equipment=listed))
+            lines.append(intro["equipment"].format(equipment=spoken_list([self.phrases.equipment[k] for k in kit])))
         lines.append(intro["ready"])
         return Step(exercise=None, name="Introduction",
                     segments=(say(" ".join(lines)), Pause(seconds=self.phrases.settle_s, purpose="settle")))

@@ -25,6 +25,7 @@ POSITION_ORDER: tuple[str, ...] = Position.__args__
 # Positions that need getting down to the floor (sitting counts too when no chair is used).
 FLOOR_POSITIONS = ("kneeling", "hands-and-knees", "lying-on-front", "lying-on-back")
 Equipment = Literal["strap", "wall", "chair", "none"]
+Avoid = Literal["kneeling", "floor", "strap", "wall", "chair"]  # what a made-to-measure routine can leave out
 Target = Literal["hips", "hip-flexors", "lower-back", "hamstrings", "glutes", "inner-thighs", "core", "spine"]
 Sides = Literal["both", "each", "alternating"]
 SIDE_NAMES = ("right", "left")
@@ -240,6 +241,22 @@ class PositionPhrases(Model):
     stay: Spoken
 
 
+class MadeToMeasurePhrases(Model):
+    """How a routine built on request names and introduces itself."""
+
+    title: Spoken = Field(description="spoken inside a sentence: 'routine for your {focus}'")
+    description: Spoken
+    description_limits: Spoken = Field(description="the description when something is left out: '{limits}'")
+    avoid: dict[Avoid, Spoken] = Field(description="each thing left out, as words: 'without kneeling'")
+
+    @model_validator(mode="after")
+    def _every_avoid(self) -> MadeToMeasurePhrases:
+        missing = [key for key in Avoid.__args__ if key not in self.avoid]
+        if missing:
+            raise FieldProblems([(f"avoid.{key}", "missing") for key in missing])
+        return self
+
+
 class Phrases(Model):
     """The coach's own sentences around the exercises (`data/speech.yaml`)."""
 
@@ -254,6 +271,7 @@ class Phrases(Model):
     closing: dict[Literal["done", "rest", "see_you"], Spoken]
     get_up: dict[Position, Spoken]
     equipment: dict[Literal["strap", "wall", "chair"], Spoken]
+    made_to_measure: MadeToMeasurePhrases
 
     @model_validator(mode="after")
     def _complete(self) -> Phrases:

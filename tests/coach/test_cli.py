@@ -32,7 +32,7 @@ def test_exercises_json_names_sources(runner):
 def test_show_prints_the_script_as_text(runner):
     result = runner.invoke(main, ["show", "quick"])
     assert result.exit_code == 0
-    assert "Welcome to Stretch Coach" in result.output and "[hold 30 s]" in result.output
+    assert "Welcome to Stretch Coach" in result.output and "[hold 20 s]" in result.output
 
 
 def test_show_json_fits_minutes(runner):
