@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
 from content.models import SIDE_NAMES, Exercise, Hold, Part, Reps, Routine, RoutineItem, fill
-from content.options import HOLD_SCALE_RANGE
+from content.options import HOLD_SCALE_RANGE, MINUTES_RANGE
 from content.script import Chime, Cue, Pause, Say, Script, Segment, Step
 from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words, spoken_list
 
@@ -161,10 +161,11 @@ class _Compiler:
                 else:
                     segments.append(say(words["again"]))
                 if set_no == 1 and side_no == 0 and exercise.easier and not self.plan.brief:
-                    segments.append(say(words["options"].format(easier=exercise.easier)))
+                    segments.append(say(words["options"].format(easier=fill(exercise.easier, side))))
                 if set_no == 1 and side_no == 0 and exercise.cautions:
                     # said once, just before the first hold it applies to
-                    segments.append(say(words["caution"].format(cautions=" ".join(exercise.cautions))))
+                    cautions = " ".join(fill(c, side) for c in exercise.cautions)
+                    segments.append(say(words["caution"].format(cautions=cautions)))
                 if self.partner:
                     segments.append(say(words["partner_check"]))
                 segments.append(settle)
@@ -328,7 +329,7 @@ def routine_reach(library: Library, routine: Routine, hold_scale: float = 1.0, b
     most = [item.model_copy(update={"sets": MAX_SETS}) for item in most]
     shortest = length(fewest, hold_scale * MIN_SCALE) / 60 / (1 - FIT_TOLERANCE)
     longest = length(most, hold_scale * MAX_SCALE) / 60 / (1 + FIT_TOLERANCE)
-    return max(1, math.ceil(shortest)), max(1, math.floor(longest))
+    return max(1, math.ceil(shortest)), max(1, min(MINUTES_RANGE[1], math.floor(longest)))  # no one can ask for more
 
 
 def _least_needed(items: list[RoutineItem]) -> RoutineItem:
