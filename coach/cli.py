@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from content import ContentError, Library, compile_routine, load_library
+from content import Catalog, ContentError, Library, RoutineOptions, compile_routine, load_library
+from content.options import AVOID_CHOICES, FOCUS_CHOICES, HOLD_SCALE_RANGE, MINUTES_RANGE
 from coach.show import script_text
 from exporter.engines import DEFAULT_ENGINE, DEFAULT_PACE_WPM, ENGINES, GTTS_ACCENTS, PACE_RANGE, RATES, VoiceSettings
 from exporter.errors import ExportError
@@ -52,6 +53,56 @@ def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+class CommaChoices(click.ParamType):
+    """'hips,lower-back': several of a fixed set of choices, separated by commas."""
+
+    name = "choices"
+
+    def __init__(self, choices: tuple[str, ...]):
+        self.choices = choices
+
+    def convert(self, value, param, ctx) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        chosen = tuple(v.strip() for v in str(value).split(",") if v.strip())
+        unknown = [v for v in chosen if v not in self.choices]
+        if unknown or not chosen:
+            self.fail(f"{', '.join(map(repr, unknown)) or 'nothing'} is not one of: {', '.join(self.choices)}",
+                      param, ctx)
+        return chosen
+
+
+def routine_options(command):
+    """The options that shape a routine, with the ranges and choices of content.options."""
+    for option in reversed([
+        click.option("--minutes", type=click.FloatRange(*MINUTES_RANGE), help="Fit the routine to this many minutes."),
+        click.option("--hold-scale", type=click.FloatRange(*HOLD_SCALE_RANGE),
+                     default=RoutineOptions.model_fields["hold_scale"].default, show_default=True,
+                     help="Make every hold and rep count longer (>1) or shorter (<1); composes with --minutes."),
+        click.option("--brief", is_flag=True, help="Short instructions, for someone who knows the exercises."),
+        click.option("--focus", type=CommaChoices(FOCUS_CHOICES), metavar="TARGET[,TARGET...]",
+                     help="With no ROUTINE, build one to measure for these: " + ", ".join(FOCUS_CHOICES) + "."),
+        click.option("--avoid", type=CommaChoices(AVOID_CHOICES), metavar="THING[,THING...]",
+                     help="Leave these out of a routine made to measure: " + ", ".join(AVOID_CHOICES)
+                          + " (floor keeps to standing and sitting on a chair)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def asked_options(minutes, hold_scale, brief, focus, avoid) -> RoutineOptions:
+    return RoutineOptions.parse(minutes=minutes, hold_scale=hold_scale, brief=brief, focus=focus or (),
+                                avoid=avoid or ())
+
+
+def made_to_measure(options: RoutineOptions, named: bool) -> bool:
+    """Whether the request builds a routine to measure; --focus and --avoid only make sense without a routine name."""
+    wanted = bool(options.focus or options.avoid)
+    if wanted and named:
+        raise click.UsageError("--focus and --avoid build a routine to measure: leave out the routine name")
+    return wanted
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="stretch-coach")
 def main() -> None:
@@ -86,7 +137,8 @@ def exercises(as_json: bool) -> None:
     lib = library()
     if as_json:
         echo_json([{"id": e.id, "name": e.name, "summary": e.summary, "position": e.position,
-                    "equipment": e.equipment, "targets": e.targets, "sides": e.sides, "sources": e.sources}
+                    "equipment": e.equipment, "targets": e.targets, "sides": e.sides, "cautions": e.cautions,
+                    "sources": e.sources}
                    for e in lib.exercises.values()])
         return
     for e in lib.exercises.values():
@@ -94,15 +146,17 @@ def exercises(as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("routine")
-@click.option("--minutes", type=click.FloatRange(1, 120), help="Fit the routine to this many minutes.")
-@click.option("--hold-scale", type=click.FloatRange(0.25, 3), default=1.0, show_default=True,
-              help="Make every hold and rep count longer (>1) or shorter (<1).")
+@click.argument("routine", required=False)
+@routine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the Script as JSON.")
 @reports_errors
-def show(routine: str, minutes: float | None, hold_scale: float, as_json: bool) -> None:
-    """Print the Script of a ROUTINE: everything that will be said, and every pause."""
-    script = compile_routine(library(), routine, minutes, hold_scale)
+def show(routine: str | None, as_json: bool, **asked) -> None:
+    """Print the Script of a ROUTINE: everything that will be said, and every pause. With no
+    ROUTINE, --focus (and --avoid) build one to measure."""
+    options = asked_options(**asked)
+    if not made_to_measure(options, named=routine is not None) and routine is None:
+        raise click.UsageError("name a ROUTINE, or give --focus (and --avoid) to build one to measure")
+    script = Catalog(library()).script(routine, options)
     if as_json:
         echo_json(script.model_dump(mode="json") | {"duration_s": script.duration_s})
     else:
@@ -133,7 +187,7 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("routine_ids", metavar="ROUTINE...", nargs=-1)
+@click.argument("routine_ids", metavar="[ROUTINE]...", nargs=-1)
 @click.option("--all", "all_routines", is_flag=True, help="Export every routine.")
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("audio/out"), show_default=True,
               help="Output folder, or an .mp3 path for a single routine.")
@@ -146,9 +200,7 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--accent", type=click.Choice(GTTS_ACCENTS), default="com", show_default=True,
               help="Google voice accent, by Google domain: com (US), co.uk, com.au, ca, co.in, ie, co.za.")
 @click.option("--slow", is_flag=True, help="Google's slower speaking voice.")
-@click.option("--minutes", type=click.FloatRange(1, 120), help="Fit each routine to this many minutes.")
-@click.option("--hold-scale", type=click.FloatRange(0.25, 3), default=1.0, show_default=True,
-              help="Make every hold and rep count longer (>1) or shorter (<1).")
+@routine_options
 @click.option("--rate", type=click.Choice([str(r) for r in RATES]), default=str(RATES[0]), show_default=True,
               help="Sample rate in Hz.")
 @click.option("--bitrate", type=click.Choice(["48k", "64k", "96k", "128k"]), default="64k", show_default=True,
@@ -156,22 +208,25 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--split", is_flag=True, help="Also write one MP3 per exercise and an .m3u playlist.")
 @click.option("--no-cache", is_flag=True, help="Synthesize every clip afresh and keep none.")
 @reports_errors
-def export(routine_ids, all_routines, out, engine, voice_model, pace, accent, slow, minutes, hold_scale, rate, bitrate,
-           split, no_cache):
-    """Render ROUTINE... (or --all) to MP3 with exactly timed holds, chapters, a cue sheet and captions."""
+def export(routine_ids, all_routines, out, engine, voice_model, pace, accent, slow, rate, bitrate, split, no_cache,
+           **asked):
+    """Render ROUTINE... (or --all, or one made to measure with --focus and --avoid) to MP3 with
+    exactly timed holds, chapters, a cue sheet and captions. Prints each path it wrote."""
     from exporter.cache import ClipCache
-    from exporter.export import ExportOptions, export_routines
+    from exporter.export import ExportOptions, export_made_to_measure, export_routines
 
     lib = library()
-    if all_routines == bool(routine_ids):
-        raise click.UsageError("name one or more routines, or give --all")
+    routine = asked_options(**asked)
+    to_measure = made_to_measure(routine, named=bool(routine_ids) or all_routines)
+    if not to_measure and all_routines == bool(routine_ids):
+        raise click.UsageError("name one or more routines, give --all, or give --focus to build one to measure")
     ids = list(lib.routines) if all_routines else list(routine_ids)
     with tempfile.TemporaryDirectory(prefix="stretch-coach-clips-") as scratch:
         voice = VoiceSettings(model=voice_model, pace_wpm=pace, accent=accent, slow=slow)
-        options = ExportOptions(engine=engine, voice=voice, minutes=minutes, hold_scale=hold_scale,
-                                rate=int(rate), bitrate=bitrate, split=split,
-                                cache=ClipCache(Path(scratch)) if no_cache else ClipCache())
-        for result in export_routines(lib, ids, out, options):
+        options = ExportOptions(engine=engine, voice=voice, routine=routine, rate=int(rate), bitrate=bitrate,
+                                split=split, cache=ClipCache(Path(scratch)) if no_cache else ClipCache())
+        results = [export_made_to_measure(lib, out, options)] if to_measure else export_routines(lib, ids, out, options)
+        for result in results:
             minutes_, seconds = divmod(round(result.duration_s), 60)
             click.echo(f"{result.mp3}  {minutes_}:{seconds:02d}  ({result.synthesized} new clips)")
 

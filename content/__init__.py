@@ -10,9 +10,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 _HOMES = {
+    "content.builder": ("MadeToMeasure", "NothingToBuild"),
     "content.catalog": ("Catalog", "Listing"),
     "content.compiler": ("Plan", "compile_plan", "compile_routine", "plan_routine"),
-    "content.errors": ("ContentError", "Problem"),
+    "content.errors": ("ContentError", "LengthOutOfReach", "Problem"),
     "content.loader": ("Library", "load_library"),
     "content.options": ("RoutineOptions",),
     "content.script": ("Chime", "Cue", "Pause", "Say", "Script", "Step"),
@@ -34,9 +35,10 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from content.builder import MadeToMeasure, NothingToBuild
     from content.catalog import Catalog, Listing
     from content.compiler import Plan, compile_plan, compile_routine, plan_routine
-    from content.errors import ContentError, Problem
+    from content.errors import ContentError, LengthOutOfReach, Problem
     from content.loader import Library, load_library
     from content.options import RoutineOptions
     from content.script import Chime, Cue, Pause, Say, Script, Step

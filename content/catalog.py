@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from content.builder import MadeToMeasure
 from content.compiler import compile_routine
 from content.loader import Library, load_library
 from content.options import RoutineOptions
@@ -32,7 +33,7 @@ class Listing:
     audience: str
     duration_s: float
     exercises: tuple[str, ...]  # exercise ids in order
-    track: int  # 1-based position in the catalog's order
+    track: int  # 1-based position in the catalog's order (after the library's own for one made to measure)
 
     def as_json(self) -> dict:
         return {"id": self.id, "title": self.title, "description": self.description, "duration_s": self.duration_s,
@@ -52,13 +53,17 @@ class Catalog:
     def load(cls, extra_paths: Iterable[Path | str] = ()) -> Catalog:
         return cls(load_library(extra_paths))
 
-    def script(self, routine_id: str, options: RoutineOptions = DEFAULT_OPTIONS) -> Script:
-        """The routine's Script at these options, compiled once; raises ContentError for an unknown
-        routine or a request the routine cannot meet."""
+    def script(self, routine_id: str | None, options: RoutineOptions = DEFAULT_OPTIONS) -> Script:
+        """The routine's Script at these options, compiled once; with no routine id, the routine made
+        to measure for the options' focus, length and limits. Raises ContentError for an unknown
+        routine or a request that cannot be met (LengthOutOfReach, NothingToBuild: both say what can)."""
         key = (routine_id, options)
         script = self._scripts.get(key)
         if script is None:
-            script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale, options.brief)
+            if routine_id is None:
+                script = MadeToMeasure(self.library, options).script()
+            else:
+                script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale, options.brief)
             with self._lock:
                 script = self._scripts.setdefault(key, script)
         return script
@@ -73,6 +78,17 @@ class Catalog:
                        spoken_name=routine.spoken_name, description=routine.description, audience=routine.audience,
                        duration_s=script.duration_s, exercises=tuple(script.exercise_ids()),
                        track=self.track(routine_id))
+
+    def made_to_measure(self, options: RoutineOptions) -> Listing:
+        """The routine made to measure for these options, as lists and the skill name it: its id
+        ('custom-hips-15min'), title ('routine for your hips') and spoken name ('hips'). Raises
+        as script(None, options) does."""
+        routine = MadeToMeasure(self.library, options)
+        script = self.script(None, options)
+        return Listing(id=script.routine, title=routine.title, heading=heading(routine.title),
+                       spoken_name=routine.spoken_name, description=routine.description, audience="self",
+                       duration_s=script.duration_s, exercises=tuple(script.exercise_ids()),
+                       track=len(self.routine_ids) + 1)
 
     def listings(self) -> list[Listing]:
         return [self.listing(routine_id) for routine_id in self.routine_ids]

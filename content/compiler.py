@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
-from content.models import POSITION_ORDER, SIDE_NAMES, Exercise, Hold, Part, Reps, Routine, RoutineItem, fill
-from content.options import HOLD_SCALE_RANGE
+from content.models import SIDE_NAMES, Exercise, Hold, Part, Reps, Routine, RoutineItem, fill
+from content.options import HOLD_SCALE_RANGE, MINUTES_RANGE
 from content.script import Chime, Cue, Pause, Say, Script, Segment, Step, duration_s
-from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words
+from content.spoken import estimate_speech_s, minutes_words, number_words, seconds_words, spoken_list
 
 FIT_TOLERANCE = 0.05
 MIN_SCALE, MAX_SCALE = 0.5, 2.0
@@ -136,7 +136,7 @@ class _Compiler:
         order = "first" if index == 0 else "last" if index == len(self.plan.items) - 1 else "next"
         opening: list[Segment] = [say(words[order].format(name=exercise.name))]
         position = self.phrases.positions[exercise.position]
-        if previous is None or previous.position != exercise.position:
+        if previous is None or previous.flow_rank != exercise.flow_rank:  # from a chair down to the floor too
             opening += [say(position.enter), Pause(seconds=self.phrases.transition_s, purpose="transition")]
         else:
             opening.append(say(position.stay))
@@ -161,10 +161,11 @@ class _Compiler:
                 else:
                     segments.append(say(words["again"]))
                 if set_no == 1 and side_no == 0 and exercise.easier and not self.plan.brief:
-                    segments.append(say(words["options"].format(easier=exercise.easier)))
+                    segments.append(say(words["options"].format(easier=fill(exercise.easier, side))))
                 if set_no == 1 and side_no == 0 and exercise.cautions:
                     # said once, just before the first hold it applies to
-                    segments.append(say(words["caution"].format(cautions=" ".join(exercise.cautions))))
+                    cautions = " ".join(fill(c, side) for c in exercise.cautions)
+                    segments.append(say(words["caution"].format(cautions=cautions)))
                 if self.partner:
                     segments.append(say(words["partner_check"]))
                 segments.append(settle)
@@ -196,9 +197,7 @@ class _Compiler:
             lines.append(intro["partner"])
         kit = sorted({e for item in self.plan.items for e in self.library.exercise(item.exercise).equipment} - {"none"})
         if kit:
-            things = [self.phrases.equipment[k] for k in kit]
-            listed = things[0] if len(things) == 1 else ", ".join(things[:-1]) + " and " + things[-1]
-            lines.append(intro["equipment"].format(equipment=listed))
+            lines.append(intro["equipment"].format(equipment=spoken_list([self.phrases.equipment[k] for k in kit])))
         lines.append(intro["ready"])
         return Step(exercise=None, name="Introduction",
                     segments=(say(" ".join(lines)), Pause(seconds=self.phrases.settle_s, purpose="settle")))
@@ -233,18 +232,23 @@ def compile_plan(library: Library, plan: Plan) -> Script:
 
 def _with_extra(library: Library, items: list[RoutineItem], extra: str) -> list[RoutineItem]:
     """Insert an exercise where its position already is, or where its position falls in the flow."""
-    position = library.exercise(extra).position
-    positions = [library.exercise(i.exercise).position for i in items]
-    if position in positions:
-        at = len(positions) - positions[::-1].index(position)
+    rank = library.exercise(extra).flow_rank
+    ranks = [library.exercise(i.exercise).flow_rank for i in items]
+    if rank in ranks:
+        at = len(ranks) - ranks[::-1].index(rank)
     else:
-        rank = POSITION_ORDER.index(position)
-        at = next((n for n, p in enumerate(positions) if POSITION_ORDER.index(p) > rank), len(items))
+        at = next((n for n, r in enumerate(ranks) if r > rank), len(items))
     return items[:at] + [RoutineItem(exercise=extra)] + items[at:]
 
 
 def plan_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0,
                  brief: bool = False) -> Plan:
+    """The library's routine at a hold scale, or fitted to `minutes` (see fit_routine)."""
+    return fit_routine(library, library.routine(routine_id), minutes, hold_scale, brief)
+
+
+def fit_routine(library: Library, routine: Routine, minutes: float | None = None, hold_scale: float = 1.0,
+                brief: bool = False) -> Plan:
     """The routine at a hold scale, or fitted to `minutes` within five percent.
 
     Fitting keeps good stretching: to grow, it adds the routine's extras, then sets, and only then
@@ -252,7 +256,6 @@ def plan_routine(library: Library, routine_id: str, minutes: float | None = None
     holds, never under fifteen seconds. The user's hold scale is kept as the starting point, so
     "longer holds" still means longer holds in a fitted routine. A length out of reach raises
     LengthOutOfReach with the range the routine can reach."""
-    routine = library.routine(routine_id)
     if not HOLD_SCALE_RANGE[0] <= hold_scale <= HOLD_SCALE_RANGE[1]:
         raise ContentError(f"hold scale {hold_scale} is out of range; use a value from "
                            f"{HOLD_SCALE_RANGE[0]:g} to {HOLD_SCALE_RANGE[1]:g}")
@@ -307,15 +310,15 @@ def plan_routine(library: Library, routine_id: str, minutes: float | None = None
             if plan is None:
                 items = [i for i in items if i is not _least_needed(items)]
     if plan is None:
-        shortest, longest = reachable_minutes(library, routine_id, hold_scale, brief)
+        shortest, longest = routine_reach(library, routine, hold_scale, brief)
         raise LengthOutOfReach(routine.title, minutes, shortest, longest, nearest_reachable(
-            lambda m: _fits(library, routine_id, m, hold_scale, brief), minutes, shortest, longest))
+            lambda m: _fits(library, routine, m, hold_scale, brief), minutes, shortest, longest))
     return plan
 
 
-def _fits(library: Library, routine_id: str, minutes: int, hold_scale: float, brief: bool) -> bool:
+def _fits(library: Library, routine: Routine, minutes: int, hold_scale: float, brief: bool) -> bool:
     try:
-        plan_routine(library, routine_id, minutes, hold_scale, brief)
+        fit_routine(library, routine, minutes, hold_scale, brief)
     except LengthOutOfReach:
         return False
     return True
@@ -337,9 +340,13 @@ def nearest_reachable(fits, asked: float, shortest: int, longest: int) -> int:
 
 
 def reachable_minutes(library: Library, routine_id: str, hold_scale: float = 1.0, brief: bool = False) -> tuple[int, int]:
+    """The whole minutes the library's routine can be fitted to (see routine_reach)."""
+    return routine_reach(library, library.routine(routine_id), hold_scale, brief)
+
+
+def routine_reach(library: Library, routine: Routine, hold_scale: float = 1.0, brief: bool = False) -> tuple[int, int]:
     """The whole minutes a routine can be fitted to: from its fewest exercises at the shortest
     holds to every extra and set at the longest."""
-    routine = library.routine(routine_id)
 
     def length(items, scale) -> float:
         return compile_plan(library, Plan(routine, tuple(items), scale, brief)).duration_s
@@ -353,7 +360,7 @@ def reachable_minutes(library: Library, routine_id: str, hold_scale: float = 1.0
     most = [item.model_copy(update={"sets": MAX_SETS}) for item in most]
     shortest = length(fewest, hold_scale * MIN_SCALE) / 60 / (1 - FIT_TOLERANCE)
     longest = length(most, hold_scale * MAX_SCALE) / 60 / (1 + FIT_TOLERANCE)
-    return max(1, math.ceil(shortest)), max(1, math.floor(longest))
+    return max(1, math.ceil(shortest)), max(1, min(MINUTES_RANGE[1], math.floor(longest)))  # no one can ask for more
 
 
 def _least_needed(items: list[RoutineItem]) -> RoutineItem:

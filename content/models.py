@@ -22,7 +22,10 @@ Position = Literal[
 ]
 # The order a routine moves through: up to down, so nobody stands up again once on the floor.
 POSITION_ORDER: tuple[str, ...] = Position.__args__
+# Positions that need getting down to the floor (sitting counts too when no chair is used).
+FLOOR_POSITIONS = ("kneeling", "hands-and-knees", "lying-on-front", "lying-on-back")
 Equipment = Literal["strap", "wall", "chair", "none"]
+Avoid = Literal["kneeling", "floor", "strap", "wall", "chair"]  # what a made-to-measure routine can leave out
 Target = Literal["hips", "hip-flexors", "lower-back", "hamstrings", "glutes", "inner-thighs", "core", "spine"]
 Sides = Literal["both", "each", "alternating"]
 SIDE_NAMES = ("right", "left")
@@ -162,6 +165,16 @@ class Exercise(Model):
     harder: str | None = None
     sources: list[SourceName] = Field(min_length=1)
 
+    @property
+    def on_the_floor(self) -> bool:
+        """Whether it needs getting down to the floor: a seated exercise without a chair sits on the floor."""
+        return self.position in FLOOR_POSITIONS or (self.position == "seated" and "chair" not in self.equipment)
+
+    @property
+    def flow_rank(self) -> tuple[int, bool]:
+        """Where it falls from standing down to the floor: by position, and on a chair before on the floor."""
+        return POSITION_ORDER.index(self.position), self.on_the_floor
+
     def spoken_texts(self) -> dict[str, str]:
         """Every text a listener hears, keyed by its field path."""
         texts = {"name": self.name, "summary": self.summary, "why": self.why, "breathing": self.breathing,
@@ -255,6 +268,22 @@ PHRASE_PLACEHOLDERS = {
 }
 
 
+class MadeToMeasurePhrases(Model):
+    """How a routine built on request names and introduces itself."""
+
+    title: Spoken = Field(description="spoken inside a sentence: 'routine for your {focus}'")
+    description: Spoken
+    description_limits: Spoken = Field(description="the description when something is left out: '{limits}'")
+    avoid: dict[Avoid, Spoken] = Field(description="each thing left out, as words: 'without kneeling'")
+
+    @model_validator(mode="after")
+    def _every_avoid(self) -> MadeToMeasurePhrases:
+        missing = [key for key in Avoid.__args__ if key not in self.avoid]
+        if missing:
+            raise FieldProblems([(f"avoid.{key}", "missing") for key in missing])
+        return self
+
+
 class Phrases(Model):
     """The coach's own sentences around the exercises (`data/speech.yaml`)."""
 
@@ -269,6 +298,7 @@ class Phrases(Model):
     closing: dict[Literal["done", "rest", "see_you"], Spoken]
     get_up: dict[Position, Spoken]
     equipment: dict[Literal["strap", "wall", "chair"], Spoken]
+    made_to_measure: MadeToMeasurePhrases
 
     @model_validator(mode="after")
     def _complete(self) -> Phrases:

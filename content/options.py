@@ -11,11 +11,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from content.errors import ContentError, Problem
-from content.models import Target
+from content.models import Avoid, Target
 
 MINUTES_RANGE = (1, 120)
 HOLD_SCALE_RANGE = (0.25, 3.0)
-Avoid = Literal["kneeling", "floor", "strap", "wall", "chair"]
 AVOID_CHOICES: tuple[str, ...] = Avoid.__args__
 FOCUS_CHOICES: tuple[str, ...] = Target.__args__
 Level = Literal["gentle", "standard", "deeper"]

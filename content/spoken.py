@@ -47,6 +47,16 @@ def minutes_words(seconds: float) -> str:
     return f"{number_words(minutes)} minute" + ("" if minutes == 1 else "s")
 
 
+def spoken_list(words: list[str], joiner: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
+
+
+def target_words(target: str) -> str:
+    """A target as said aloud: 'lower-back' is 'lower back'."""
+    return target.replace("-", " ")
+
+
 def heading(title: str) -> str:
     """A routine title ('hip routine', spoken mid-sentence) as a heading: 'Hip routine'."""
     return title[:1].upper() + title[1:]

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 import numpy as np
 from tqdm import tqdm
 
-from content import Catalog, Library, Script, compile_routine
+from content import Catalog, Library, RoutineOptions, Script
 from content.spoken import heading
 from exporter.audio import prepare_clip
 from exporter.cache import Clip, ClipCache, ClipInfo
@@ -75,8 +75,7 @@ class CachedClips:
 class ExportOptions:
     engine: str = DEFAULT_ENGINE
     voice: VoiceSettings = field(default_factory=VoiceSettings)
-    minutes: float | None = None
-    hold_scale: float = 1.0
+    routine: RoutineOptions = field(default_factory=RoutineOptions)  # length, holds, brief; focus and limits
     rate: int = 24000
     bitrate: str = "64k"
     split: bool = False
@@ -116,8 +115,8 @@ def write_text_atomic(path: Path, text: str) -> None:
 class Exporter:
     """One run: one engine for every file, chosen once."""
 
-    def __init__(self, library: Library, options: ExportOptions):
-        self.library = library
+    def __init__(self, catalog: Catalog, options: ExportOptions):
+        self.catalog = catalog
         self.options = options
         self.engine = choose_engine(options.engine, options.voice, notice=options.notice)
         # Clips are cached as they come out of mastering: a change to its targets makes new clips.
@@ -166,13 +165,14 @@ class Exporter:
         clip = mastered(clip, self.options.rate, TARGET_LUFS, PEAK_CEILING)
         return self.options.cache.put(self.voice_key, self.options.rate, text, clip).info
 
-    def export(self, routine_id: str, mp3_path: Path, track: int = 1) -> ExportResult:
+    def export(self, routine_id: str | None, mp3_path: Path, track: int = 1) -> ExportResult:
+        """Render the routine (with no id, the one made to measure for the options) to `mp3_path`."""
         options = self.options
-        script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale)
+        script = self.catalog.script(routine_id, options.routine)
         clips, synthesized = self.clips_for(script)
         plan = plan_render(script, clips.lengths, clips.chime_lengths(), options.rate)
         if plan.dropped_cues:
-            options.notice(f"note: {len(plan.dropped_cues)} cue(s) in {routine_id} ran longer than planned "
+            options.notice(f"note: {len(plan.dropped_cues)} cue(s) in {script.routine} ran longer than planned "
                            "and were left out, so every hold still ends on time")
         gains = loudness_gains(plan, clips, fixed={("chime", name): 1.0 for name in CHIMES})
         title = heading(script.title)
@@ -182,7 +182,7 @@ class Exporter:
             files.stage(cues_path).write_text(cue_sheet_json(cue_sheet(script, plan, self.engine.name)), encoding="utf-8")
             files.stage(vtt_path).write_text(webvtt(plan), encoding="utf-8")
             files.commit()
-        result = ExportResult(routine_id, mp3_path, cues_path, vtt_path, plan.duration_s, synthesized)
+        result = ExportResult(script.routine, mp3_path, cues_path, vtt_path, plan.duration_s, synthesized)
         if options.split:
             result.split = self._split(plan, clips, gains, mp3_path, title)
         return result
@@ -231,15 +231,31 @@ def output_paths(out: Path, routine_ids: list[str]) -> list[Path]:
 
 
 def export_routines(library: Library, routine_ids: list[str], out: Path, options: ExportOptions) -> list[ExportResult]:
+    catalog = Catalog(library)
     for routine_id in routine_ids:
         library.routine(routine_id)  # an unknown routine fails before any work starts
-    paths = output_paths(out, routine_ids)
-    track_of = {routine_id: number for number, routine_id in enumerate(Catalog(library).routine_ids, start=1)}
+    return _export(catalog, [(routine_id, routine_id, catalog.track(routine_id)) for routine_id in routine_ids],
+                   out, options)
+
+
+def export_made_to_measure(library: Library, out: Path, options: ExportOptions) -> ExportResult:
+    """The routine made to measure for `options.routine`, written as OUT/<its id>.mp3
+    ('custom-hips-15min.mp3') or to OUT when that is an .mp3 path."""
+    catalog = Catalog(library)
+    listing = catalog.made_to_measure(options.routine)  # a request that cannot be met fails before any work
+    [result] = _export(catalog, [(None, listing.id, listing.track)], out, options)
+    return result
+
+
+def _export(catalog: Catalog, jobs: list[tuple[str | None, str, int]], out: Path,
+            options: ExportOptions) -> list[ExportResult]:
+    """Each job is (routine id or None for the one made to measure, file name, track number)."""
+    paths = output_paths(out, [name for _, name, _ in jobs])
     try:
         for folder in {path.parent for path in paths}:
             recover(folder)
-        exporter = Exporter(library, options)
-        return [exporter.export(routine_id, path, track_of[routine_id]) for routine_id, path in zip(routine_ids, paths)]
+        exporter = Exporter(catalog, options)
+        return [exporter.export(routine_id, path, track) for (routine_id, _, track), path in zip(jobs, paths)]
     except OSError as exc:  # a full or read-only disk, a permission, a path under a regular file
         where = exc.filename or out
         raise ExportError(f"cannot write {where}: {exc.strerror or exc}") from exc

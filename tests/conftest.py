@@ -12,7 +12,7 @@ from content import load_library
 from content.loader import DATA_DIR
 
 TESTS_DIR = Path(__file__).parent
-ROUTINE_IDS = ("hip", "lower-back", "desk", "partner", "core", "bedtime", "quick")
+ROUTINE_IDS = ("hip", "lower-back", "desk", "partner", "core", "bedtime", "quick", "upright")
 
 
 @pytest.fixture(scope="session")

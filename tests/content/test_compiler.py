@@ -158,7 +158,7 @@ def test_the_body_never_returns_to_a_position(script, library):
 
 
 def test_quick_is_about_five_minutes(library):
-    assert 4.5 * 60 <= compile_routine(library, "quick").duration_s <= 6.5 * 60
+    assert compile_routine(library, "quick").duration_s == pytest.approx(5 * 60, rel=0.05)
 
 
 def test_the_intro_announces_the_real_length(library):

@@ -128,3 +128,62 @@ def test_the_server_renders_every_routine_in_the_background_from_start(tmp_path)
     assert all(client.get("/ready.json").get_json().values())
     page = client.get("/").get_data(as_text=True)
     assert page.count('data-ready="yes"') == len(ROUTINE_IDS) and "Being prepared" not in page
+
+
+def test_the_page_offers_a_routine_made_to_measure(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'action="/made-to-measure"' in page
+    assert 'name="focus" value="lower-back"' in page and "lower back" in page
+    assert 'name="avoid" value="floor"' in page and 'name="minutes"' in page and 'max="120"' in page
+
+
+def test_bad_made_to_measure_requests_are_400_saying_why(client):
+    for query, expected in [("focus=hips&minutes=abc", "Minutes: Input should be a valid number"),
+                            ("focus=knees&minutes=10", "Focus: Input should be"),
+                            ("focus=hips&avoid=sofa", "Avoid: Input should be"),
+                            ("focus=hips&minutes=500", "Minutes: Input should be less than or equal to 120"),
+                            ("focus=core&minutes=2", "cannot be fitted to 2 minutes; it runs from five to"),
+                            ("focus=hamstrings&avoid=floor&minutes=10", "I can make one for your hips")]:
+        response = client.get(f"/made-to-measure?{query}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and expected in page.replace("&#39;", "'"), query
+        assert 'action="/made-to-measure"' in page  # the form again, to try something else
+
+
+def test_a_routine_made_to_measure_is_rendered_once_in_the_background_and_played(app, monkeypatch):
+    import exporter.library
+
+    renders, real = [], exporter.library.Exporter.export
+
+    def counted(self, routine_id, *args, **kwargs):
+        renders.append(self.options.routine)
+        return real(self, routine_id, *args, **kwargs)
+
+    monkeypatch.setattr(exporter.library.Exporter, "export", counted)
+    query = "/made-to-measure?focus=hips&focus=lower-back&minutes=6&avoid=kneeling"
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(app.test_client().get(query))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    routine_id = "custom-hips-lower-back-6min-no-kneeling"
+    for answer in answers:
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 200 and "Routine for your hips and lower back" in page
+        assert f'src="/audio/{routine_id}.mp3"' in page and 'data-play-when-ready="yes"' in page
+    client = app.test_client()
+    deadline = time.monotonic() + 120
+    while not client.get("/ready.json").get_json()[routine_id] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    mp3 = client.get(f"/audio/{routine_id}.mp3")
+    assert mp3.status_code == 200 and mp3.mimetype == "audio/mpeg" and len(mp3.data) > 100_000
+    sheet = client.get(f"/audio/{routine_id}.cues.json").get_json()
+    assert abs(sheet["duration_s"] - 360) < 45 and sheet["title"] == "routine for your hips and lower back"
+    assert len(renders) == 1 and renders[0].focus == ("hips", "lower-back") and renders[0].avoid == ("kneeling",)
+    again = client.get(query).get_data(as_text=True)
+    assert "Ready to play." in again and len(renders) == 1
+
+
+def test_an_unknown_made_to_measure_file_is_404(client):
+    assert client.get("/audio/custom-hips-15min.mp3").status_code == 404
