@@ -8,6 +8,7 @@ they hold, count or speak.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from content.compiler import (FIT_TOLERANCE, MIN_EXERCISES, Plan, compile_plan, fit_routine, nearest_reachable,
@@ -15,7 +16,7 @@ from content.compiler import (FIT_TOLERANCE, MIN_EXERCISES, Plan, compile_plan, 
 from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
 from content.models import Exercise, Routine, RoutineItem
-from content.options import FOCUS_CHOICES, RoutineOptions
+from content.options import AVOID_CHOICES, FOCUS_CHOICES, RoutineOptions
 from content.script import Script
 from content.spoken import spoken_list, target_words
 
@@ -61,6 +62,37 @@ def made_to_measure_id(options: RoutineOptions) -> str:
         parts.append(f"{minutes:g}min" if minutes == int(minutes) else f"{round(minutes * 60)}s")
     parts += [f"no-{thing}" for thing in options.avoid]
     return "-".join(parts)
+
+
+def options_from_id(routine_id: str) -> RoutineOptions | None:
+    """The request a made-to-measure id was made from (the inverse of made_to_measure_id), or None
+    when the id is not one: the skill keeps only the id in a user's saved place."""
+    parts = routine_id.split("-")
+    if len(parts) < 2 or parts[0] != ID_PREFIX:
+        return None
+    parts = parts[1:]
+    avoid = []
+    while len(parts) >= 2 and parts[-2] == "no" and parts[-1] in AVOID_CHOICES:
+        avoid.insert(0, parts[-1])
+        parts = parts[:-2]
+    minutes = None
+    if parts and re.fullmatch(r"\d+(min|s)", parts[-1]):
+        number = int(re.match(r"\d+", parts[-1]).group())
+        minutes = number if parts[-1].endswith("min") else number / 60
+        parts = parts[:-1]
+    focus, rest = [], "-".join(parts)
+    while rest:
+        found = next((t for t in sorted(FOCUS_CHOICES, key=len, reverse=True)
+                      if rest == t or rest.startswith(t + "-")), None)
+        if found is None:
+            return None
+        focus.append(found)
+        rest = rest[len(found) + 1:]
+    try:
+        options = RoutineOptions(focus=focus, minutes=minutes, avoid=avoid)
+    except ValueError:
+        return None
+    return options if made_to_measure_id(options) == routine_id else None
 
 
 class MadeToMeasure:

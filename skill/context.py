@@ -39,15 +39,42 @@ class SkillContext:
         walk = self._walks.get(key)
         if walk is None:
             from content import RoutineOptions
+            from content.builder import options_from_id
 
-            script = self.catalog.script(routine_id, RoutineOptions(minutes=minutes, hold_scale=hold_scale))
+            asked = options_from_id(routine_id)
+            if asked is None:
+                script = self.catalog.script(routine_id, RoutineOptions(minutes=minutes, hold_scale=hold_scale))
+            else:  # made to measure: the id says what to work on and leave out; the length is the user's
+                options = asked.model_copy(update={"minutes": minutes, "hold_scale": hold_scale})
+                script = self.catalog.script(None, options)
             walk = Walkthrough(script, budget_for(script.exercise_steps()[0]))
             with self._lock:
                 walk = self._walks.setdefault(key, walk)
         return walk
 
     def title(self, routine_id: str) -> str:
+        from content.builder import MadeToMeasure, options_from_id
+
+        asked = options_from_id(routine_id)
+        if asked is not None:
+            return MadeToMeasure(self.catalog.library, asked).title
         return self.catalog.library.routine(routine_id).title
+
+    def knows(self, routine_id: str) -> bool:
+        """A routine of the library, or one made to measure that can still be built from it."""
+        from content import ContentError
+        from content.builder import MadeToMeasure, options_from_id
+
+        if routine_id in self.catalog.routine_ids:
+            return True
+        asked = options_from_id(routine_id)
+        if asked is None:
+            return False
+        try:
+            MadeToMeasure(self.catalog.library, asked)
+        except ContentError:  # the library no longer has enough exercises for it
+            return False
+        return True
 
     def routine_names(self, conjunction: str = "or") -> str:
         """'hip, lower back, ... or partner': what to say to choose a routine."""

@@ -51,11 +51,14 @@ def build_model(locale: str, vocabulary: Vocabulary) -> dict:
             intent["slots"] = [{"name": slot, "type": kind} for slot, kind in spec["slots"].items()]
         intents.append(intent)
     routines = [(words.id, words.name, words.synonyms) for words in vocabulary.routines]
-    holds = [(value_id, words[0], tuple(words[1:])) for value_id, words in model["hold_lengths"].items()]
+    def words(section: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        return [(value_id, said[0], tuple(said[1:])) for value_id, said in model[section].items()]
+
     return {"interactionModel": {"languageModel": {
         "invocationName": model["invocation"],
         "intents": intents,
-        "types": [_slot_type("RoutineType", routines), _slot_type("HoldLengthType", holds)],
+        "types": [_slot_type("RoutineType", routines), _slot_type("HoldLengthType", words("hold_lengths")),
+                  _slot_type("FocusType", words("focus_words")), _slot_type("AvoidType", words("avoid_words"))],
     }}}
 
 
@@ -65,14 +68,24 @@ def model_files(vocabulary: Vocabulary) -> dict[Path, str]:
 
 
 @functools.cache
-def _hold_lookup() -> dict[str, str]:
-    return {normalise(word): value_id for value_id, words in source()["hold_lengths"].items()
+def _lookup(section: str) -> dict[str, str]:
+    return {normalise(word): value_id for value_id, words in source()[section].items()
             for word in [value_id, *words]}
 
 
 def hold_length(spoken: str | None) -> str | None:
     """The hold length id ('longer') for what was said ('more time'), or None."""
-    return _hold_lookup().get(normalise(spoken)) if spoken else None
+    return _lookup("hold_lengths").get(normalise(spoken)) if spoken else None
+
+
+def focus(spoken: str | None) -> str | None:
+    """The target a made-to-measure routine works ('lower-back') for what was said ('my back'), or None."""
+    return _lookup("focus_words").get(normalise(spoken)) if spoken else None
+
+
+def avoid(spoken: str | None) -> str | None:
+    """What a made-to-measure routine leaves out ('floor') for what was said ('in a chair'), or None."""
+    return _lookup("avoid_words").get(normalise(spoken)) if spoken else None
 
 
 def main() -> None:

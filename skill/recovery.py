@@ -24,7 +24,7 @@ def state_problem(data, context: SkillContext) -> str | None:
         state = UserState.from_attributes(data)
     except ValueError as exc:
         return str(exc)
-    unknown = sorted(state.routines() - set(context.catalog.routine_ids))
+    unknown = sorted(r for r in state.routines() if not context.knows(r))
     if unknown:
         return f"unknown routine {unknown[0]!r}"
     position = state.position

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 
 from content.spoken import number_words
-from skill.interaction_model import hold_length
+from skill.interaction_model import avoid, focus, hold_length
 from skill.vocabulary import Vocabulary, normalise
 
 
@@ -47,3 +47,9 @@ class SlotReader:
 
     def hold_length(self) -> str | None:
         return hold_length(self.value("length"))
+
+    def focus(self) -> str | None:
+        return focus(self.value("focus"))
+
+    def avoid(self) -> str | None:
+        return avoid(self.value("avoid"))

@@ -290,7 +290,7 @@ def model_hears(*utterances: str) -> list[dict]:
 
 def phrasing_results() -> list[tuple[dict, dict, bool]]:
     """Each everyday phrasing of tests/skill/phrasings.yaml with what the model heard and whether
-    that is the right intent, routine and length."""
+    that is the right intent, routine (or focus and what to leave out) and length."""
     from content.spoken import number_words
 
     cases = yaml.safe_load(PHRASINGS.read_text())
@@ -298,7 +298,9 @@ def phrasing_results() -> list[tuple[dict, dict, bool]]:
     for case, heard in zip(cases, model_hears(*(case["say"] for case in cases))):
         slots = heard["slots"]
         minutes = (slots.get("minutes") or {}).get("value")
-        right = (heard["intent"] == case["intent"] and (slots.get("routine") or {}).get("id") == case["routine"]
+        named = [slot for slot in ("routine", "focus", "avoid") if slot in case or slot in slots]
+        right = (heard["intent"] == case["intent"]
+                 and all((slots.get(slot) or {}).get("id") == case.get(slot) for slot in named)
                  and minutes in ({str(case["minutes"]), number_words(case["minutes"])} if "minutes" in case
                                  else {None}))
         results.append((case, heard, right))

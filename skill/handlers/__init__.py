@@ -6,8 +6,8 @@ from skill.handlers.launch import LaunchHandler, NoHandler, YesHandler
 from skill.handlers.navigation import (NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler,
                                        SkipHandler, StartOverHandler, TimeLeftHandler)
 from skill.handlers.playback import PLAYBACK_HANDLERS
-from skill.handlers.routines import (DescribeRoutineHandler, HoldLengthHandler, HowLongHandler, ListRoutinesHandler,
-                                     StartRoutineHandler)
+from skill.handlers.routines import (BuildRoutineHandler, DescribeRoutineHandler, HoldLengthHandler, HowLongHandler,
+                                     ListRoutinesHandler, StartRoutineHandler)
 from skill.handlers.session import (CancelHandler, CanFulfillHandler, ErrorHandler, FallbackHandler, NavigateHomeHandler,
                                     SessionEndedHandler, StopHandler, UnexpectedRequestHandler)
 from skill.handlers.system import SilentRequestHandler
@@ -15,7 +15,7 @@ from skill.handlers.system import SilentRequestHandler
 # Order matters for the catch-alls, which come last, and for continuous play, whose handlers take
 # pause, next, resume... only when the request is about our stream, so they come before the guided ones.
 REQUEST_HANDLERS = (
-    CanFulfillHandler, *PLAYBACK_HANDLERS, LaunchHandler, StartRoutineHandler, ListRoutinesHandler, DescribeRoutineHandler,
+    CanFulfillHandler, *PLAYBACK_HANDLERS, LaunchHandler, StartRoutineHandler, BuildRoutineHandler, ListRoutinesHandler, DescribeRoutineHandler,
     HowLongHandler, HoldLengthHandler, NextHandler, PreviousHandler, RepeatHandler, StartOverHandler, SkipHandler,
     PauseHandler, ResumeHandler, TimeLeftHandler, HelpHandler, WhyHandler, DoctorHandler, YesHandler, NoHandler,
     StopHandler, CancelHandler, NavigateHomeHandler, SessionEndedHandler, FallbackHandler, UnexpectedRequestHandler,

@@ -30,6 +30,26 @@ class StartRoutineHandler(IntentHandler):
         return talk.start(routine, minutes)
 
 
+class BuildRoutineHandler(IntentHandler):
+    """A routine made to measure: "a fifteen minute routine for my hips", "...for my back without
+    kneeling", "something I can do in a chair". It is saved under an id that says what it works and
+    leaves out, so resume, skip and how-much-is-left work on it as on any routine."""
+
+    intent = "BuildRoutineIntent"
+
+    def respond(self, talk: Conversation):
+        from content import ContentError, RoutineOptions
+        from content.builder import MadeToMeasure, made_to_measure_id
+
+        focus, avoid = talk.slots.focus(), talk.slots.avoid()
+        options = RoutineOptions(focus=[focus] if focus else [], avoid=[avoid] if avoid else [])
+        try:
+            MadeToMeasure(talk.context.catalog.library, options)
+        except ContentError as exc:  # too few exercises for that focus with those limits; says what can be done
+            return talk.which(say("cannot_build", why=exc.problems[0].message))
+        return talk.start(made_to_measure_id(options), talk.slots.minutes())
+
+
 def _listing(talk: Conversation) -> str:
     catalog = talk.context.catalog
     return spoken_list([say("routine_line", title=catalog.library.routine(r).title, length=talk.length_words(r))

@@ -136,3 +136,27 @@ def test_every_open_turn_ends_with_a_question_or_an_instruction_and_reprompts_wh
             last = re.split(r"(?<=[.?!])\s+", text(answer))[-1]
             assert INSTRUCTION.search(last), (index, intent, last)
             assert re.search(r"\b(say|name)\b", reprompt(answer), re.IGNORECASE), (index, intent, reprompt(answer))
+
+
+def test_a_routine_made_to_measure_is_talked_through_and_kept_like_any_other(alexa):
+    from content import RoutineOptions
+
+    made = Catalog.load().script(None, RoutineOptions(focus=["lower-back"], minutes=15, avoid=["kneeling"]))
+    names = [group[0].name for group in made.exercise_steps()[1:-1]]
+    first = alexa.intent("BuildRoutineIntent")  # "a fifteen minute routine for my back without kneeling"
+    assert "routine for your lower back" in text(first) and "without kneeling" in text(first)
+    assert "fifteen minutes" in text(first) and f"First: {names[0]}" in text(first) and not ends(first)
+    assert f"Next: {names[1]}" in text(alexa.intent("AMAZON.NextIntent"))
+    paused = alexa.intent("AMAZON.PauseIntent")
+    assert ends(paused)
+    alexa.end_session()  # a later session: the place was kept, not replaced as an unknown routine
+    assert names[1] in text(alexa.intent("AMAZON.ResumeIntent"))
+    left = text(alexa.intent("TimeLeftIntent"))
+    assert "minute" in left
+
+
+def test_a_routine_that_cannot_be_made_says_what_can(alexa):
+    answer = alexa.intent("BuildRoutineIntent", focus="glutes", avoid="in a chair", minutes="10")
+    said = text(answer)
+    assert said.startswith("I can't put that one together: there are too few stretches for your glutes")
+    assert "I can make one for your hips" in said and not ends(answer) and "Which routine" in reprompt(answer)
