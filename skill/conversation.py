@@ -23,6 +23,9 @@ from skill.ssml import plain
 from skill.state import Offer, Position, UserState
 
 STATE_KEY = "stretch_coach"
+# After this many starts of a routine its user knows the exercises: the brief instructions and
+# introduction (the red flags stay in every introduction).
+BRIEF_AFTER_STARTS = 3
 
 
 class Conversation:
@@ -48,7 +51,8 @@ class Conversation:
         return self.state.position
 
     def walkthrough(self) -> Walkthrough:
-        return self.context.walkthrough(self.position.routine, self.position.minutes, self.state.hold_scale)
+        position = self.position
+        return self.context.walkthrough(position.routine, position.minutes, self.state.hold_scale, position.brief)
 
     def turn(self) -> Turn:
         """The turn last spoken (or interrupted)."""
@@ -152,8 +156,10 @@ class Conversation:
             from content.options import MINUTES_RANGE  # with the pydantic models: not at a cold start's import
 
             minutes = min(max(minutes, MINUTES_RANGE[0]), MINUTES_RANGE[1])
+        started = self.state.history.started
+        brief = started.get(routine_id, 0) >= BRIEF_AFTER_STARTS
         try:
-            self.context.walkthrough(routine_id, minutes, self.state.hold_scale)
+            self.context.walkthrough(routine_id, minutes, self.state.hold_scale, brief)
         except LengthOutOfReach as reach:
             nearest, title = reach.nearest_min, self.context.title(routine_id)
             if reach.shortest_min < minutes < reach.longest_min:  # inside the range, between two lengths it can take
@@ -164,9 +170,8 @@ class Conversation:
                                longest=number_words(reach.longest_min), nearest=number_words(nearest))
             return self.offer(Offer("start", routine_id, nearest), question,
                               say("out_of_reach_reprompt", nearest=number_words(nearest)))
-        self.state.position = Position(routine=routine_id, minutes=minutes, index=0)
+        self.state.position = Position(routine=routine_id, minutes=minutes, index=0, brief=brief)
         self.state.disclaimer_given = True  # every routine's intro carries it
-        started = self.state.history.started
         started[routine_id] = started.get(routine_id, 0) + 1
         return self.play(Turn(0), intro=True)
 

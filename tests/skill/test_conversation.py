@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from content.spoken import estimate_speech_s
-from content import Catalog
+from content import Catalog, RoutineOptions
 from skill.builder import build_skill
 from skill.persistence import SqliteAdapter
 from tests.conftest import Alexa, speech
@@ -127,10 +127,15 @@ def test_a_session_that_timed_out_after_an_exercise_resumes_at_the_next(alexa):
     assert f"Next: {names[1]}" in spoken_text(alexa.intent("AMAZON.ResumeIntent"))
 
 
+def quick_to_its_last_exercise(alexa) -> dict:
+    last = alexa.intent("StartRoutineIntent-quick")
+    for _ in range(len(Catalog.load().script("quick").exercise_ids()) - 1):
+        last = alexa.intent("AMAZON.NextIntent")
+    return last
+
+
 def test_the_last_exercise_keeps_listening_and_the_closing_follows(alexa):
-    alexa.intent("StartRoutineIntent-quick")
-    alexa.intent("AMAZON.NextIntent")
-    last = alexa.intent("AMAZON.NextIntent")
+    last = quick_to_its_last_exercise(alexa)
     assert keeps_listening(last) and "That was the last stretch" in spoken_text(last)
     assert "That's the end" not in spoken_text(last)
     closing = alexa.intent("AMAZON.YesIntent")
@@ -143,9 +148,7 @@ def test_finishing_on_consecutive_days_counts_a_streak_and_launch_offers_the_usu
     for day in ("2026-11-20", "2026-11-21"):
         alexa.end_session()
         alexa.timestamp = f"{day}T07:00:00Z"
-        alexa.intent("StartRoutineIntent-quick")
-        alexa.intent("AMAZON.NextIntent")
-        alexa.intent("AMAZON.NextIntent")
+        quick_to_its_last_exercise(alexa)
         final = alexa.intent("AMAZON.NextIntent")
     assert "two days in a row" in spoken_text(final)
     alexa.end_session()
@@ -198,10 +201,17 @@ def test_an_unknown_routine_is_named_as_unknown(alexa):
 
 
 def test_longer_holds_are_remembered(alexa, skill_db):
+    def hold_words(hold_scale: float) -> str:
+        """'Hold for twenty seconds': how the quick routine's first hold is announced at this scale."""
+        script = Catalog.load().script("quick", RoutineOptions(hold_scale=hold_scale))
+        said = next(s.text for step in script.steps for s in step.segments if s.kind == "say" and "Hold for" in s.text)
+        return said.split(".")[0]
+
+    assert hold_words(1.5) != hold_words(1.0)
     alexa.intent("HoldLengthIntent-longer")
-    alexa.end_session()
-    answer = spoken_text(alexa.intent("StartRoutineIntent-quick"))
-    assert "Hold for forty-five seconds" in speech(alexa.intent("AMAZON.NextIntent")) or "forty-five" in answer
+    alexa.end_session()  # remembered in a later session
+    said = speech(quick_to_its_last_exercise(alexa))
+    assert hold_words(1.5) in said and hold_words(1.0) not in said
 
 
 def test_stop_outside_a_routine_says_goodbye(alexa):

@@ -7,9 +7,9 @@ import re
 
 import yaml
 
-from content import Catalog
+from content import Catalog, RoutineOptions
 from content.loader import DATA_DIR
-from content.spoken import minutes_words
+from content.spoken import minutes_words, number_words
 from skill.builder import build_skill
 from skill.persistence import SqliteAdapter
 from tests.conftest import REQUESTS_DIR, Alexa, speech
@@ -81,16 +81,18 @@ def test_after_the_end_next_and_repeat_offer_to_start_over(alexa):
 
 
 def test_how_much_is_left_counts_after_the_current_exercise(alexa):
-    walk = Catalog.load().script("quick").exercise_steps()
-    alexa.intent("StartRoutineIntent-quick")  # three exercises; the first is spoken
-    left = alexa.intent("TimeLeftIntent")
-    after = sum(step.duration_s for group in walk[2:] for step in group)  # the two after it and the closing
-    assert f"After this stretch, two more in your quick routine, about {minutes_words(after)} in all" in text(left)
+    alexa.intent("StartRoutineIntent-lower-back-10")
+    # the introduction, the exercises and the closing
+    walk = Catalog.load().script("lower-back", RoutineOptions(minutes=10)).exercise_steps()
+    left = alexa.intent("TimeLeftIntent")  # during the first exercise
+    after = sum(step.duration_s for group in walk[2:] for step in group)  # the exercises after it and the closing
+    more = number_words(len(walk) - 3)
+    assert f"After this stretch, {more} more in your lower back routine, about {minutes_words(after)} in all" in text(left)
     assert text(left).endswith("Say yes when you're ready, or repeat to do this one again.")
-    alexa.intent("AMAZON.NextIntent")
-    alexa.intent("AMAZON.NextIntent")
+    for _ in range(len(walk) - 3):
+        alexa.intent("AMAZON.NextIntent")
     last = alexa.intent("TimeLeftIntent")
-    assert "This is the last stretch of your quick routine" in text(last) and "Shall we finish?" in text(last)
+    assert "This is the last stretch of your lower back routine" in text(last) and "Shall we finish?" in text(last)
 
 
 def test_a_length_out_of_reach_is_offered_at_the_nearest(alexa):
@@ -103,13 +105,14 @@ def test_a_length_out_of_reach_is_offered_at_the_nearest(alexa):
 
 def test_the_routine_list_comes_from_the_content_library(tmp_path):
     data = yaml.safe_load((DATA_DIR / "routines" / "quick.yaml").read_text())
-    data.update(id="knees", title="knee routine", spoken_name="knee", synonyms=["my knees"], order=8)
+    data.update(id="knees", title="knee routine", spoken_name="knee", synonyms=["my knees"], order=99)
     (tmp_path / "knees.yaml").write_text(yaml.safe_dump(data))
     catalog = Catalog.load([tmp_path / "knees.yaml"])
+    count = number_words(len(Catalog.load().routine_ids) + 1)
     alexa = Alexa(build_skill(SqliteAdapter(tmp_path / "db.sqlite3"), skill_id=None, catalog=catalog).lambda_handler())
     listing = text(alexa.intent("ListRoutinesIntent"))
-    assert listing.startswith("There are eight routines") and "and knee routine, about" in listing
-    assert reprompt(alexa.intent("StartRoutineIntent-unknown")).endswith("bedtime, core, partner or knee.")
+    assert listing.startswith(f"There are {count} routines") and "and knee routine, about" in listing
+    assert reprompt(alexa.intent("StartRoutineIntent-unknown")).endswith(", partner, upright or knee.")
     assert "This is the knee routine" in text(alexa.intent("StartRoutineIntent-hip", routine="my knees"))
 
 
@@ -160,3 +163,14 @@ def test_a_routine_that_cannot_be_made_says_what_can(alexa):
     said = text(answer)
     assert said.startswith("I can't put that one together: there are too few stretches for your glutes")
     assert "I can make one for your hips" in said and not ends(answer) and "Which routine" in reprompt(answer)
+
+
+def test_a_routine_done_several_times_gets_the_brief_instructions(alexa):
+    for _ in range(3):
+        first = text(alexa.intent("StartRoutineIntent-quick"))
+        assert first.startswith("Welcome to Stretch Coach") and "new weakness in a leg" in first
+        alexa.intent("AMAZON.StopIntent")
+        alexa.end_session()
+    known = text(alexa.intent("StartRoutineIntent-quick"))
+    assert known.startswith("Welcome back. This is the quick routine") and "new weakness in a leg" in known
+    assert len(known) < len(first)
