@@ -137,7 +137,12 @@ class _Compiler:
         opening: list[Segment] = [say(words[order].format(name=exercise.name))]
         position = self.phrases.positions[exercise.position]
         if previous is None or previous.flow_rank != exercise.flow_rank:  # from a chair down to the floor too
-            opening += [say(position.enter), Pause(seconds=self.phrases.transition_s, purpose="transition")]
+            moves = self.phrases.moves
+            enter = moves["floor_seated"] if exercise.position == "seated" and exercise.on_the_floor else position.enter
+            if previous is not None and exercise.on_the_floor and not previous.on_the_floor:
+                down = moves["down_from_chair" if previous.position == "seated" else "down_from_standing"]
+                enter = f"{down} {enter}"
+            opening += [say(enter), Pause(seconds=self.phrases.transition_s, purpose="transition")]
         else:
             opening.append(say(position.stay))
         if not self.plan.brief:  # someone who knows the exercise needs its steps, not the set-up

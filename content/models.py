@@ -298,12 +298,13 @@ class Phrases(Model):
     closing: dict[Literal["done", "rest", "see_you"], Spoken]
     get_up: dict[Position, Spoken]
     equipment: dict[Literal["strap", "wall", "chair"], Spoken]
+    moves: dict[Literal["down_from_standing", "down_from_chair", "floor_seated"], Spoken]
     made_to_measure: MadeToMeasurePhrases
 
     @model_validator(mode="after")
     def _complete(self) -> Phrases:
         problems = []
-        for group in ("intro", "exercise", "cues", "closing", "get_up", "equipment", "positions"):
+        for group in ("intro", "exercise", "cues", "closing", "get_up", "equipment", "moves", "positions"):
             expected = type(self).model_fields[group].annotation.__args__[0].__args__
             missing = [key for key in expected if key not in getattr(self, group)]
             problems += [(f"{group}.{key}", "missing") for key in missing]
@@ -318,7 +319,7 @@ class Phrases(Model):
     def texts(self) -> dict[str, str]:
         """Every sentence, by its field path."""
         found = {}
-        for group in ("intro", "exercise", "cues", "closing", "get_up", "equipment"):
+        for group in ("intro", "exercise", "cues", "closing", "get_up", "equipment", "moves"):
             found |= {f"{group}.{key}": text for key, text in getattr(self, group).items()}
         for position, phrases in self.positions.items():
             found |= {f"positions.{position}.enter": phrases.enter, f"positions.{position}.stay": phrases.stay}

@@ -18,12 +18,15 @@ ONE_MB = 1024 * 1024
 def post(server, body, chunked: bool = False, content_type: str = "application/json") -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
     try:
-        if chunked:  # no Content-Length: the body arrives in 64 KB chunks until the last, empty one
-            pieces = iter([body[i:i + 65536] for i in range(0, len(body), 65536)])
-            connection.request("POST", "/alexa", body=pieces, encode_chunked=True,
-                               headers={"Content-Type": content_type})
-        else:
-            connection.request("POST", "/alexa", body=body, headers={"Content-Type": content_type})
+        try:
+            if chunked:  # no Content-Length: the body arrives in 64 KB chunks until the last, empty one
+                pieces = iter([body[i:i + 65536] for i in range(0, len(body), 65536)])
+                connection.request("POST", "/alexa", body=pieces, encode_chunked=True,
+                                   headers={"Content-Type": content_type})
+            else:
+                connection.request("POST", "/alexa", body=body, headers={"Content-Type": content_type})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed before the whole body was sent (a 413): read its answer
         answer = connection.getresponse()
         return answer.status, answer.read()
     finally:
