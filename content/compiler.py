@@ -122,7 +122,8 @@ class _Compiler:
         scale = self.plan.scale
         if part.hold:
             return self.hold_segments(exercise, part.hold.scaled(scale, item.hold_s, item.breaths), side)
-        return self.reps_segments(exercise, part.reps.scaled(scale, item.reps), side)
+        return self.reps_segments(exercise, part.reps.scaled(scale, item.reps, in_pairs=exercise.sides == "alternating"),
+                                  side)
 
     # -- an exercise -------------------------------------------------------------------------
     def side_line(self, exercise: Exercise, side: str, first: bool) -> str:

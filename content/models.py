@@ -123,9 +123,15 @@ class Reps(Model):
     def rep_s(self) -> float:
         return sum(p.seconds for p in self.phases)
 
-    def scaled(self, scale: float, count: int | None = None) -> Reps:
-        """These reps with a routine's override and a scale applied, never fewer than three."""
-        return self.model_copy(update={"count": max(MIN_REPS, round((count or self.count) * scale))})
+    def scaled(self, scale: float, count: int | None = None, in_pairs: bool = False) -> Reps:
+        """These reps with a routine's override and a scale applied, never fewer than three; in
+        pairs when they alternate sides, so both sides get as many and the last is on the left."""
+        base = count or self.count
+        if scale == 1:
+            return self.model_copy(update={"count": base})
+        if in_pairs:
+            return self.model_copy(update={"count": max(MIN_REPS + MIN_REPS % 2, 2 * round(base * scale / 2))})
+        return self.model_copy(update={"count": max(MIN_REPS, round(base * scale))})
 
 
 class Part(Model):
