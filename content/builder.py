@@ -141,13 +141,15 @@ class MadeToMeasure:
                        extras=[e.id for e in self.ranked[count:]])
 
     def _length(self, routine: Routine) -> float:
-        plan = Plan(routine, tuple(routine.items), self.options.hold_scale, self.options.brief)
+        plan = Plan(routine, tuple(routine.items), self.options.hold_scale, self.options.brief,
+                    self.options.returning)
         return compile_plan(self.library, plan).duration_s
 
     def reach(self) -> tuple[int, int]:
         """The whole minutes this request can be fitted to: from its two most relevant exercises at
         the shortest holds to all of them, in every set, at the longest."""
-        return routine_reach(self.library, self.routine(MIN_EXERCISES), self.options.hold_scale, self.options.brief)
+        return routine_reach(self.library, self.routine(MIN_EXERCISES), self.options.hold_scale, self.options.brief,
+                             self.options.returning)
 
     def plan(self) -> Plan:
         """The fitted plan; raises LengthOutOfReach naming the range this request can reach."""
@@ -160,7 +162,8 @@ class MadeToMeasure:
                     self._length(self.routine(count + 1)) <= minutes * 60 * (1 + FIT_TOLERANCE):
                 count += 1
         try:
-            return fit_routine(self.library, self.routine(count), minutes, self.options.hold_scale, self.options.brief)
+            return fit_routine(self.library, self.routine(count), minutes, self.options.hold_scale, self.options.brief,
+                               self.options.returning)
         except LengthOutOfReach:
             shortest, longest = self.reach()
             raise LengthOutOfReach(self.title, minutes, shortest, longest,

@@ -63,7 +63,8 @@ class Catalog:
             if routine_id is None:
                 script = MadeToMeasure(self.library, options).script()
             else:
-                script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale, options.brief)
+                script = compile_routine(self.library, routine_id, options.minutes, options.hold_scale, options.brief,
+                                         options.returning)
             with self._lock:
                 script = self._scripts.setdefault(key, script)
         return script

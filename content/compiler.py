@@ -33,7 +33,8 @@ class Plan:
     routine: Routine
     items: tuple[RoutineItem, ...]
     scale: float = 1.0
-    brief: bool = False  # a returning user: the short introduction
+    brief: bool = False  # exercises the user knows well: their short instructions (and the short introduction)
+    returning: bool = False  # someone who has done a session before: the short introduction
 
 
 def say(text: str) -> Say:
@@ -192,11 +193,12 @@ class _Compiler:
     # -- the routine -------------------------------------------------------------------------
     def intro(self, planned_s: float) -> Step:
         """The disclaimer, the stop rule and the signs that need a doctor the same day, every time;
-        a returning user (a brief plan) hears a shorter welcome without the routine's description."""
+        a returning user (or a brief plan) hears a shorter welcome without the routine's description."""
         routine, intro, safety = self.plan.routine, self.phrases.intro, self.library.safety
-        welcome = intro["welcome_back" if self.plan.brief else "welcome"]
+        short = self.plan.brief or self.plan.returning
+        welcome = intro["welcome_back" if short else "welcome"]
         lines = [welcome.format(title=routine.title, length=minutes_words(planned_s), description=routine.description)]
-        if not self.plan.brief:
+        if not short:
             lines.append(safety.disclaimer)
         lines += [safety.stop_rule, safety.urgent]
         if self.partner:
@@ -248,13 +250,13 @@ def _with_extra(library: Library, items: list[RoutineItem], extra: str) -> list[
 
 
 def plan_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0,
-                 brief: bool = False) -> Plan:
+                 brief: bool = False, returning: bool = False) -> Plan:
     """The library's routine at a hold scale, or fitted to `minutes` (see fit_routine)."""
-    return fit_routine(library, library.routine(routine_id), minutes, hold_scale, brief)
+    return fit_routine(library, library.routine(routine_id), minutes, hold_scale, brief, returning)
 
 
 def fit_routine(library: Library, routine: Routine, minutes: float | None = None, hold_scale: float = 1.0,
-                brief: bool = False) -> Plan:
+                brief: bool = False, returning: bool = False) -> Plan:
     """The routine at a hold scale, or fitted to `minutes` within five percent.
 
     Fitting keeps good stretching: to grow, it adds the routine's extras, then sets, and only then
@@ -265,13 +267,13 @@ def fit_routine(library: Library, routine: Routine, minutes: float | None = None
     if not HOLD_SCALE_RANGE[0] <= hold_scale <= HOLD_SCALE_RANGE[1]:
         raise ContentError(f"hold scale {hold_scale} is out of range; use a value from "
                            f"{HOLD_SCALE_RANGE[0]:g} to {HOLD_SCALE_RANGE[1]:g}")
-    plan = Plan(routine, tuple(routine.items), hold_scale, brief)
+    plan = Plan(routine, tuple(routine.items), hold_scale, brief, returning)
     if minutes is None:
         return plan
     target, tolerance = minutes * 60, minutes * 60 * FIT_TOLERANCE
 
     def length(items, scale) -> float:
-        return compile_plan(library, Plan(routine, tuple(items), scale, brief)).duration_s
+        return compile_plan(library, Plan(routine, tuple(items), scale, brief, returning)).duration_s
 
     def fitted(items, low, high) -> Plan | None:
         """The plan whose hold scale, between low and high, comes closest to the target, if close enough."""
@@ -284,7 +286,7 @@ def fit_routine(library: Library, routine: Routine, minutes: float | None = None
             else:
                 high = middle
         best = min((low, high), key=lambda s: abs(length(items, s) - target))
-        return Plan(routine, tuple(items), best, brief) if abs(length(items, best) - target) <= tolerance else None
+        return Plan(routine, tuple(items), best, brief, returning) if abs(length(items, best) - target) <= tolerance else None
 
     def with_sets(items):
         """More sets, one exercise at a time, as long as the routine stays within the target."""
@@ -316,15 +318,15 @@ def fit_routine(library: Library, routine: Routine, minutes: float | None = None
             if plan is None:
                 items = [i for i in items if i is not _least_needed(items)]
     if plan is None:
-        shortest, longest = routine_reach(library, routine, hold_scale, brief)
+        shortest, longest = routine_reach(library, routine, hold_scale, brief, returning)
         raise LengthOutOfReach(routine.title, minutes, shortest, longest, nearest_reachable(
-            lambda m: _fits(library, routine, m, hold_scale, brief), minutes, shortest, longest))
+            lambda m: _fits(library, routine, m, hold_scale, brief, returning), minutes, shortest, longest))
     return plan
 
 
-def _fits(library: Library, routine: Routine, minutes: int, hold_scale: float, brief: bool) -> bool:
+def _fits(library: Library, routine: Routine, minutes: int, hold_scale: float, brief: bool, returning: bool) -> bool:
     try:
-        fit_routine(library, routine, minutes, hold_scale, brief)
+        fit_routine(library, routine, minutes, hold_scale, brief, returning)
     except LengthOutOfReach:
         return False
     return True
@@ -345,17 +347,19 @@ def nearest_reachable(fits, asked: float, shortest: int, longest: int) -> int:
     return longest
 
 
-def reachable_minutes(library: Library, routine_id: str, hold_scale: float = 1.0, brief: bool = False) -> tuple[int, int]:
+def reachable_minutes(library: Library, routine_id: str, hold_scale: float = 1.0, brief: bool = False,
+                      returning: bool = False) -> tuple[int, int]:
     """The whole minutes the library's routine can be fitted to (see routine_reach)."""
-    return routine_reach(library, library.routine(routine_id), hold_scale, brief)
+    return routine_reach(library, library.routine(routine_id), hold_scale, brief, returning)
 
 
-def routine_reach(library: Library, routine: Routine, hold_scale: float = 1.0, brief: bool = False) -> tuple[int, int]:
+def routine_reach(library: Library, routine: Routine, hold_scale: float = 1.0, brief: bool = False,
+                  returning: bool = False) -> tuple[int, int]:
     """The whole minutes a routine can be fitted to: from its fewest exercises at the shortest
     holds to every extra and set at the longest."""
 
     def length(items, scale) -> float:
-        return compile_plan(library, Plan(routine, tuple(items), scale, brief)).duration_s
+        return compile_plan(library, Plan(routine, tuple(items), scale, brief, returning)).duration_s
 
     fewest = list(routine.items)
     while len(fewest) > MIN_EXERCISES:
@@ -382,5 +386,5 @@ def _with_one_more_set(library: Library, item: RoutineItem) -> RoutineItem:
 
 
 def compile_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0,
-                    brief: bool = False) -> Script:
-    return compile_plan(library, plan_routine(library, routine_id, minutes, hold_scale, brief))
+                    brief: bool = False, returning: bool = False) -> Script:
+    return compile_plan(library, plan_routine(library, routine_id, minutes, hold_scale, brief, returning))

@@ -33,6 +33,7 @@ class RoutineOptions(BaseModel):
     avoid: tuple[Avoid, ...] = ()
     level: Level = "standard"
     brief: bool = Field(False, description="short instructions for exercises the user knows well")
+    returning: bool = Field(False, description="the short introduction, for someone who has had a session before")
 
     @field_validator("focus", "avoid", mode="before")
     @classmethod

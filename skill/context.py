@@ -34,9 +34,9 @@ class SkillContext:
         return Vocabulary(self.catalog)
 
     def walkthrough(self, routine_id: str, minutes: int | None = None, hold_scale: float = 1.0,
-                    brief: bool = False) -> Walkthrough:
+                    brief: bool = False, returning: bool = False) -> Walkthrough:
         """The routine in turns; raises ContentError (LengthOutOfReach) for a length it cannot reach."""
-        key = (routine_id, minutes, hold_scale, brief)
+        key = (routine_id, minutes, hold_scale, brief, returning)
         walk = self._walks.get(key)
         if walk is None:
             from content import RoutineOptions
@@ -45,9 +45,10 @@ class SkillContext:
             asked = options_from_id(routine_id)
             if asked is None:
                 script = self.catalog.script(routine_id, RoutineOptions(minutes=minutes, hold_scale=hold_scale,
-                                                                        brief=brief))
+                                                                        brief=brief, returning=returning))
             else:  # made to measure: the id says what to work on and leave out; the length is the user's
-                options = asked.model_copy(update={"minutes": minutes, "hold_scale": hold_scale, "brief": brief})
+                options = asked.model_copy(update={"minutes": minutes, "hold_scale": hold_scale, "brief": brief,
+                                                   "returning": returning})
                 script = self.catalog.script(None, options)
             walk = Walkthrough(script, budget_for(script.exercise_steps()[0]))
             with self._lock:

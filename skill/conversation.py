@@ -23,8 +23,8 @@ from skill.ssml import plain
 from skill.state import Offer, Position, UserState
 
 STATE_KEY = "stretch_coach"
-# After this many starts of a routine its user knows the exercises: the brief instructions and
-# introduction (the red flags stay in every introduction).
+# After this many starts of a routine its user knows the exercises: the brief instructions. The
+# short introduction comes from the second session on (the red flags stay in every introduction).
 BRIEF_AFTER_STARTS = 3
 
 
@@ -52,7 +52,8 @@ class Conversation:
 
     def walkthrough(self) -> Walkthrough:
         position = self.position
-        return self.context.walkthrough(position.routine, position.minutes, self.state.hold_scale, position.brief)
+        return self.context.walkthrough(position.routine, position.minutes, self.state.hold_scale, position.brief,
+                                        position.returning)
 
     def turn(self) -> Turn:
         """The turn last spoken (or interrupted)."""
@@ -158,8 +159,9 @@ class Conversation:
             minutes = min(max(minutes, MINUTES_RANGE[0]), MINUTES_RANGE[1])
         started = self.state.history.started
         brief = started.get(routine_id, 0) >= BRIEF_AFTER_STARTS
+        returning = sum(started.values()) > 0  # a session before this one, of any routine
         try:
-            self.context.walkthrough(routine_id, minutes, self.state.hold_scale, brief)
+            self.context.walkthrough(routine_id, minutes, self.state.hold_scale, brief, returning)
         except LengthOutOfReach as reach:
             nearest, title = reach.nearest_min, self.context.title(routine_id)
             if reach.shortest_min < minutes < reach.longest_min:  # inside the range, between two lengths it can take
@@ -170,7 +172,7 @@ class Conversation:
                                longest=number_words(reach.longest_min), nearest=number_words(nearest))
             return self.offer(Offer("start", routine_id, nearest), question,
                               say("out_of_reach_reprompt", nearest=number_words(nearest)))
-        self.state.position = Position(routine=routine_id, minutes=minutes, index=0, brief=brief)
+        self.state.position = Position(routine=routine_id, minutes=minutes, index=0, brief=brief, returning=returning)
         self.state.disclaimer_given = True  # every routine's intro carries it
         started[routine_id] = started.get(routine_id, 0) + 1
         return self.play(Turn(0), intro=True)

@@ -30,7 +30,8 @@ def state_problem(data, context: SkillContext) -> str | None:
     position = state.position
     if position is not None:
         try:
-            exercises = context.walkthrough(position.routine, position.minutes, state.hold_scale, position.brief).count
+            exercises = context.walkthrough(position.routine, position.minutes, state.hold_scale, position.brief,
+                                            position.returning).count
         except (ContentError, ValueError) as exc:  # a length the routine cannot be built to
             return f"position: {position.routine} cannot be built at {position.minutes} minutes: {exc}"
         if position.index >= exercises:

@@ -20,6 +20,7 @@ class Position:
     status: Literal["playing", "paused", "finished"] = "playing"  # playing: this turn was spoken in full
     part: int = 0  # which turn of the exercise, when it is too long for one response
     brief: bool = False  # the short instructions, for a routine this user has done several times
+    returning: bool = False  # the short introduction, after the user's first session
 
 
 @dataclass
@@ -118,7 +119,8 @@ class UserState:
                                 minutes=_typed(position.get("minutes"), int, "position.minutes", optional=True),
                                 index=_typed(position.get("index"), int, "position.index"), status=status,
                                 part=_typed(position.get("part", 0), int, "position.part"),
-                                brief=_typed(position.get("brief", False), bool, "position.brief"))
+                                brief=_typed(position.get("brief", False), bool, "position.brief"),
+                                returning=_typed(position.get("returning", False), bool, "position.returning"))
             if position.index < 0 or position.part < 0:
                 raise InvalidState(f"position: index {position.index} or part {position.part} is negative")
         history = _object(data.get("history", {}), "history")

@@ -258,3 +258,19 @@ def test_the_nearest_length_is_one_that_fits():
     assert nearest_reachable(fits, 8, 5, 10) == 9  # 7 and 8 fall between the lengths it can take
     message = str(LengthOutOfReach("quick routine", 8, 5, 10, 9))
     assert "nearest length it can take is nine minutes" in message
+
+
+def test_a_returning_user_gets_the_short_introduction_and_still_the_full_instructions(library):
+    new, returning, brief = (compile_routine(library, "hip", returning=r, brief=b)
+                             for r, b in ((False, False), (True, False), (False, True)))
+    def intro(script) -> str:
+        return script.steps[0].segments[0].text
+
+    def said(script) -> str:
+        return " ".join(s.text for step in script.steps for s in step.segments if s.kind == "say")
+
+    assert intro(new).startswith("Welcome to Stretch Coach") and intro(returning).startswith("Welcome back")
+    assert library.safety.urgent in intro(returning) and library.safety.disclaimer not in intro(returning)
+    assert returning.steps[1:] != brief.steps[1:] and new.exercise_ids() == returning.exercise_ids()
+    setup = " ".join(library.exercise(new.exercise_ids()[0]).setup)
+    assert setup in said(returning) and setup not in said(brief)
