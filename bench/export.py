@@ -36,12 +36,12 @@ STRETCH_COACH = Path(sys.executable).parent / "stretch-coach"
 EXPORT_CHILD = """
 import json, resource, sys
 from pathlib import Path
-from content import load_library
+from content import RoutineOptions, load_library
 from exporter.cache import ClipCache
 from exporter.export import ExportOptions, export_routines
 routine, engine, minutes, out, cache = sys.argv[1], sys.argv[2], float(sys.argv[3]) or None, Path(sys.argv[4]), Path(sys.argv[5])
-[result] = export_routines(load_library(), [routine], out, ExportOptions(engine=engine, minutes=minutes,
-                           progress=False, cache=ClipCache(cache), notice=lambda _: None))
+[result] = export_routines(load_library(), [routine], out, ExportOptions(
+    engine=engine, routine=RoutineOptions(minutes=minutes), progress=False, cache=ClipCache(cache), notice=lambda _: None))
 print(json.dumps({"duration_s": result.duration_s, "synthesized": result.synthesized,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

@@ -38,13 +38,15 @@ CLIPS_IN_MEMORY = 16
 
 class CachedClips:
     """Every clip a render needs. What is known of each clip (length, loudness, peak) stays in
-    memory; samples are read from the clip cache when placed and only the last few stay, so an
-    hour-long render holds a few seconds of audio, not all of it."""
+    memory. The samples of clips found in the cache were read (and checked) to know they are
+    there, so they are kept: one copy of each phrase, however long the routine. Clips made in this
+    run are read back when placed, and only the last few stay, as the voice is in memory then."""
 
     def __init__(self, cache: ClipCache, voice: str, rate: int, infos: dict[str, ClipInfo],
-                 chimes: dict[str, Clip]):
+                 chimes: dict[str, Clip], found: dict[str, np.ndarray]):
         self.infos = infos
         self._chimes = chimes
+        self._found = found
         self._read = functools.lru_cache(maxsize=CLIPS_IN_MEMORY)(lambda text: cache.get(voice, rate, text))
 
     @property
@@ -65,6 +67,8 @@ class CachedClips:
         kind, name = key
         if kind == "chime":
             return self._chimes[name].samples
+        if name in self._found:
+            return self._found[name]
         clip = self._read(name) if name in self.infos else None
         if clip is None or clip.info.length != self.infos[name].length:
             raise ExportError(f"the clip for {name[:40]!r} vanished from the cache during the export")
@@ -136,13 +140,14 @@ class Exporter:
         and every clip made so far stays in the cache for the next run."""
         rate, cache, voice = self.options.rate, self.options.cache, self.voice_key
         infos: dict[str, ClipInfo] = {}
+        found: dict[str, np.ndarray] = {}
         missing = []
         for text in spoken_texts(script):
             cached = cache.get(voice, rate, text)
             if cached is None:
                 missing.append(text)
             else:
-                infos[text] = cached.info
+                infos[text], found[text] = cached.info, cached.samples
         if missing:
             bar = tqdm(total=len(missing), desc=f"{script.routine}: voice", unit="clip", disable=not self.show_progress)
             pool = ThreadPoolExecutor(max_workers=self.engine.workers)
@@ -154,7 +159,7 @@ class Exporter:
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
                 bar.close()
-        return CachedClips(cache, voice, rate, infos, self.chimes()), len(missing)
+        return CachedClips(cache, voice, rate, infos, self.chimes(), found), len(missing)
 
     def _synthesize(self, text: str) -> ClipInfo:
         """Synthesize, analyse and cache one clip (the samples are read back when placed)."""
