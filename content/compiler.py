@@ -215,7 +215,7 @@ class _Compiler:
         return Step(exercise=None, name="Closing", segments=(
             say(f"{closing['done'].format(title=self.plan.routine.title)} {closing['rest']}"),
             Pause(seconds=self.phrases.settle_s, purpose="settle"),
-            say(self.phrases.get_up[last.position]),
+            say(closing["stay_down"] if self.plan.routine.cues == "quiet" else self.phrases.get_up[last.position]),
             say(f"{self.library.safety.red_flags_short} {closing['see_you']}"),
         ))
 

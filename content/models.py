@@ -301,7 +301,7 @@ class Phrases(Model):
                            "set_of", "rest", "again", "hold_seconds", "hold_breaths", "reps", "begin", "options",
                            "caution", "partner_check"], Spoken]
     cues: dict[Literal["halfway", "ten_left", "breathe_in", "breathe_out", "last_breath", "last_rep"], Spoken]
-    closing: dict[Literal["done", "rest", "see_you"], Spoken]
+    closing: dict[Literal["done", "rest", "see_you", "stay_down"], Spoken]
     get_up: dict[Position, Spoken]
     equipment: dict[Literal["strap", "wall", "chair"], Spoken]
     moves: dict[Literal["down_from_standing", "down_from_chair", "floor_seated"], Spoken]
