@@ -38,15 +38,20 @@ class BuildRoutineHandler(IntentHandler):
     intent = "BuildRoutineIntent"
 
     def respond(self, talk: Conversation):
-        from content import ContentError, RoutineOptions
+        from content import NothingToBuild, RoutineOptions
         from content.builder import MadeToMeasure, made_to_measure_id
+        from content.spoken import target_words
 
         focus, avoid = talk.slots.focus(), talk.slots.avoid()
         options = RoutineOptions(focus=[focus] if focus else [], avoid=[avoid] if avoid else [])
         try:
             MadeToMeasure(talk.context.catalog.library, options)
-        except ContentError as exc:  # too few exercises for that focus with those limits; says what can be done
-            return talk.which(say("cannot_build", why=exc.problems[0].message))
+        except NothingToBuild as exc:  # too few exercises for that focus with those limits; says what can be done
+            if not exc.possible:
+                return talk.which(say("cannot_build", why=exc.problems[0].message))
+            question = say("build_instead", focus=target_words(exc.possible[0]),
+                           routine=talk.context.vocabulary.names()[0])
+            return talk.ask(f"{say('cannot_build', why=exc.problems[0].message)} {question}", question)
         return talk.start(made_to_measure_id(options), talk.slots.minutes())
 
 
