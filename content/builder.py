@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from content.compiler import (FIT_TOLERANCE, MIN_EXERCISES, Plan, compile_plan, fit_routine, nearest_reachable,
+from content.compiler import (FIT_TOLERANCE, MIN_EXERCISES, Plan, compile_plan, fit_routine, fits, nearest_reachable,
                               routine_reach)
 from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
@@ -140,16 +140,15 @@ class MadeToMeasure:
                        items=[RoutineItem(exercise=e.id, sets=1) for e in in_flow],
                        extras=[e.id for e in self.ranked[count:]])
 
-    def _length(self, routine: Routine) -> float:
-        plan = Plan(routine, tuple(routine.items), self.options.hold_scale, self.options.brief,
-                    self.options.returning)
-        return compile_plan(self.library, plan).duration_s
+    def _planned(self, count: int) -> Plan:
+        """The `count` most relevant exercises at their usual doses, as the options ask them said."""
+        options = self.options
+        return Plan.of(self.routine(count), options.hold_scale, options.brief, options.returning)
 
     def reach(self) -> tuple[int, int]:
         """The whole minutes this request can be fitted to: from its two most relevant exercises at
         the shortest holds to all of them, in every set, at the longest."""
-        return routine_reach(self.library, self.routine(MIN_EXERCISES), self.options.hold_scale, self.options.brief,
-                             self.options.returning)
+        return routine_reach(self.library, self._planned(MIN_EXERCISES))
 
     def plan(self) -> Plan:
         """The fitted plan; raises LengthOutOfReach naming the range this request can reach."""
@@ -159,22 +158,15 @@ class MadeToMeasure:
             # As many exercises as fit the length at their usual doses; fitting does the rest.
             count = MIN_EXERCISES
             while count < len(self.ranked) and \
-                    self._length(self.routine(count + 1)) <= minutes * 60 * (1 + FIT_TOLERANCE):
+                    compile_plan(self.library, self._planned(count + 1)).duration_s <= minutes * 60 * (1 + FIT_TOLERANCE):
                 count += 1
         try:
-            return fit_routine(self.library, self.routine(count), minutes, self.options.hold_scale, self.options.brief,
-                               self.options.returning)
+            return fit_routine(self.library, self._planned(count), minutes)
         except LengthOutOfReach:
             shortest, longest = self.reach()
+            at_length = fits(lambda m: MadeToMeasure(self.library, self.options.model_copy(update={"minutes": m})).plan())
             raise LengthOutOfReach(self.title, minutes, shortest, longest,
-                                   nearest_reachable(self._fits, minutes, shortest, longest)) from None
-
-    def _fits(self, minutes: int) -> bool:
-        try:
-            MadeToMeasure(self.library, self.options.model_copy(update={"minutes": minutes})).plan()
-        except LengthOutOfReach:
-            return False
-        return True
+                                   nearest_reachable(at_length, minutes, shortest, longest)) from None
 
     def script(self) -> Script:
         return compile_plan(self.library, self.plan())

@@ -6,7 +6,8 @@ What is said, and when, is decided here and nowhere else, so the skill and the M
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable
 
 from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
@@ -35,6 +36,15 @@ class Plan:
     scale: float = 1.0
     brief: bool = False  # exercises the user knows well: their short instructions (and the short introduction)
     returning: bool = False  # someone who has done a session before: the short introduction
+
+    @classmethod
+    def of(cls, routine: Routine, scale: float = 1.0, brief: bool = False, returning: bool = False) -> Plan:
+        """The routine as written, at a hold scale."""
+        return cls(routine, tuple(routine.items), scale, brief, returning)
+
+    def varied(self, items: Iterable[RoutineItem], scale: float) -> Plan:
+        """This plan with other exercises or doses, at another hold scale."""
+        return replace(self, items=tuple(items), scale=scale)
 
 
 def say(text: str) -> Say:
@@ -252,28 +262,27 @@ def _with_extra(library: Library, items: list[RoutineItem], extra: str) -> list[
 def plan_routine(library: Library, routine_id: str, minutes: float | None = None, hold_scale: float = 1.0,
                  brief: bool = False, returning: bool = False) -> Plan:
     """The library's routine at a hold scale, or fitted to `minutes` (see fit_routine)."""
-    return fit_routine(library, library.routine(routine_id), minutes, hold_scale, brief, returning)
+    return fit_routine(library, Plan.of(library.routine(routine_id), hold_scale, brief, returning), minutes)
 
 
-def fit_routine(library: Library, routine: Routine, minutes: float | None = None, hold_scale: float = 1.0,
-                brief: bool = False, returning: bool = False) -> Plan:
-    """The routine at a hold scale, or fitted to `minutes` within five percent.
+def fit_routine(library: Library, base: Plan, minutes: float | None = None) -> Plan:
+    """The routine as planned, or fitted to `minutes` within five percent.
 
     Fitting keeps good stretching: to grow, it adds the routine's extras, then sets, and only then
     lengthens holds; to shrink, it drops exercises (optional ones first), and only then shortens
     holds, never under fifteen seconds. The user's hold scale is kept as the starting point, so
     "longer holds" still means longer holds in a fitted routine. A length out of reach raises
     LengthOutOfReach with the range the routine can reach."""
+    routine, hold_scale = base.routine, base.scale
     if not HOLD_SCALE_RANGE[0] <= hold_scale <= HOLD_SCALE_RANGE[1]:
         raise ContentError(f"hold scale {hold_scale} is out of range; use a value from "
                            f"{HOLD_SCALE_RANGE[0]:g} to {HOLD_SCALE_RANGE[1]:g}")
-    plan = Plan(routine, tuple(routine.items), hold_scale, brief, returning)
     if minutes is None:
-        return plan
+        return base
     target, tolerance = minutes * 60, minutes * 60 * FIT_TOLERANCE
 
     def length(items, scale) -> float:
-        return compile_plan(library, Plan(routine, tuple(items), scale, brief, returning)).duration_s
+        return compile_plan(library, base.varied(items, scale)).duration_s
 
     def fitted(items, low, high) -> Plan | None:
         """The plan whose hold scale, between low and high, comes closest to the target, if close enough."""
@@ -286,7 +295,7 @@ def fit_routine(library: Library, routine: Routine, minutes: float | None = None
             else:
                 high = middle
         best = min((low, high), key=lambda s: abs(length(items, s) - target))
-        return Plan(routine, tuple(items), best, brief, returning) if abs(length(items, best) - target) <= tolerance else None
+        return base.varied(items, best) if abs(length(items, best) - target) <= tolerance else None
 
     def with_sets(items):
         """More sets, one exercise at a time, as long as the routine stays within the target."""
@@ -318,18 +327,22 @@ def fit_routine(library: Library, routine: Routine, minutes: float | None = None
             if plan is None:
                 items = [i for i in items if i is not _least_needed(items)]
     if plan is None:
-        shortest, longest = routine_reach(library, routine, hold_scale, brief, returning)
+        shortest, longest = routine_reach(library, base)
         raise LengthOutOfReach(routine.title, minutes, shortest, longest, nearest_reachable(
-            lambda m: _fits(library, routine, m, hold_scale, brief, returning), minutes, shortest, longest))
+            fits(lambda m: fit_routine(library, base, m)), minutes, shortest, longest))
     return plan
 
 
-def _fits(library: Library, routine: Routine, minutes: int, hold_scale: float, brief: bool, returning: bool) -> bool:
-    try:
-        fit_routine(library, routine, minutes, hold_scale, brief, returning)
-    except LengthOutOfReach:
-        return False
-    return True
+def fits(fit: Callable[[int], Plan]) -> Callable[[int], bool]:
+    """Whether a fitting reaches a length, from the fitting itself (which refuses with LengthOutOfReach)."""
+    def reaches(minutes: int) -> bool:
+        try:
+            fit(minutes)
+        except LengthOutOfReach:
+            return False
+        return True
+
+    return reaches
 
 
 def nearest_reachable(fits, asked: float, shortest: int, longest: int) -> int:
@@ -350,16 +363,16 @@ def nearest_reachable(fits, asked: float, shortest: int, longest: int) -> int:
 def reachable_minutes(library: Library, routine_id: str, hold_scale: float = 1.0, brief: bool = False,
                       returning: bool = False) -> tuple[int, int]:
     """The whole minutes the library's routine can be fitted to (see routine_reach)."""
-    return routine_reach(library, library.routine(routine_id), hold_scale, brief, returning)
+    return routine_reach(library, Plan.of(library.routine(routine_id), hold_scale, brief, returning))
 
 
-def routine_reach(library: Library, routine: Routine, hold_scale: float = 1.0, brief: bool = False,
-                  returning: bool = False) -> tuple[int, int]:
-    """The whole minutes a routine can be fitted to: from its fewest exercises at the shortest
-    holds to every extra and set at the longest."""
+def routine_reach(library: Library, base: Plan) -> tuple[int, int]:
+    """The whole minutes a planned routine can be fitted to: from its fewest exercises at the
+    shortest holds to every extra and set at the longest."""
+    routine, hold_scale = base.routine, base.scale
 
     def length(items, scale) -> float:
-        return compile_plan(library, Plan(routine, tuple(items), scale, brief, returning)).duration_s
+        return compile_plan(library, base.varied(items, scale)).duration_s
 
     fewest = list(routine.items)
     while len(fewest) > MIN_EXERCISES:
