@@ -8,9 +8,7 @@ ceiling. No limiter runs in the encode, so nothing is squashed and the encode is
 
 from __future__ import annotations
 
-import queue
 import subprocess
-import threading
 from typing import Callable, Iterator, Mapping, Protocol
 
 import numpy as np
@@ -28,7 +26,6 @@ PEAK_CEILING_DB = -2.0
 PEAK_CEILING = 10 ** (PEAK_CEILING_DB / 20)
 MASTERING = f"{TARGET_LUFS}LUFS:{PEAK_CEILING_DB}dBTP"
 BLOCK_S = 5
-BLOCKS_AHEAD = 2  # mixed blocks waiting for ffmpeg: enough to keep it busy, little memory
 STEP_S = 0.1
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
@@ -137,49 +134,25 @@ def loudness_gains(plan: RenderPlan, clips: Clips, fixed: Mapping[tuple[str, str
 
 def encode_mp3(plan: RenderPlan, clips: Clips, gains, path, bitrate: str = "64k",
                on_block: Callable[[int], None] | None = None) -> None:
-    """Stream the timeline to ffmpeg as a mono, constant-bitrate MP3 at `path`. A writer thread
-    feeds ffmpeg while the next blocks are mixed, so mixing runs beside the encoder, not before it."""
+    """Stream the timeline to ffmpeg as a mono, constant-bitrate MP3 at `path`."""
     command = [ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(plan.rate),
                "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", bitrate, "-ac", "1", "-f", "mp3", str(path)]
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=BLOCKS_AHEAD)
-    broken: list[OSError] = []
-
-    def feed() -> None:
-        try:
-            while (data := pending.get()) is not None:
-                process.stdin.write(data)
-            process.stdin.close()
-        except OSError as exc:  # ffmpeg stopped reading: say why below, and let the mixer finish
-            broken.append(exc)
-            while pending.get() is not None:
-                pass
-
-    writer = threading.Thread(target=feed, name="ffmpeg-feed", daemon=True)
-    writer.start()
     try:
         for block in blocks(plan, clips, gains, BLOCK_S * plan.rate):
-            if broken:
-                break
-            pending.put(block.astype("<f4").tobytes())
+            process.stdin.write(block.astype("<f4").tobytes())
             if on_block:
                 on_block(len(block))
-        pending.put(None)
-        writer.join()
-        if broken:
-            process.wait()
-            raise ExportError(f"ffmpeg stopped while writing the MP3: {_last_words(process)}")
+        process.stdin.close()
         if process.wait() != 0:
             raise ExportError(f"ffmpeg could not write the MP3: {_last_words(process)}")
+    except BrokenPipeError:
+        process.wait()
+        raise ExportError(f"ffmpeg stopped while writing the MP3: {_last_words(process)}") from None
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-        if writer.is_alive():  # stopped part way (Ctrl-C): the killed ffmpeg breaks the writer's pipe
-            try:
-                pending.put(None, timeout=1)
-            except queue.Full:
-                pass
 
 
 def _last_words(process: subprocess.Popen) -> str:
