@@ -59,7 +59,7 @@ class AudioLibrary:
                 asked = self._made_to_measure.get(routine_id)
                 options = ExportOptions(engine=self.engine, progress=False, notice=log.info,
                                         routine=asked or RoutineOptions())
-                track = self.catalog.track(routine_id) if asked is None else len(self.catalog.routine_ids) + 1
+                track = self.catalog.track(routine_id) if asked is None else self.catalog.made_to_measure(asked).track
                 Exporter(self.catalog, options).export(None if asked else routine_id, self.mp3(routine_id), track)
         return self.mp3(routine_id)
 

@@ -178,13 +178,19 @@ def test_ordinary_nesting_is_answered(tmp_path):
     assert answer.status_code == 200
 
 
-@pytest.mark.parametrize("context", ["missing", None, {}, {"System": None}, {"System": {"application": None}}, 5])
-def test_a_request_without_an_application_id_is_400_when_a_skill_id_is_set(tmp_path, context):
+def launch_with_context(context) -> dict:
+    """A launch envelope whose context is `context`, or has none at all for "missing"."""
     sent = envelope("launch")
     if context == "missing":
         del sent["context"]
     else:
         sent["context"] = context
+    return sent
+
+
+@pytest.mark.parametrize("context", ["missing", None, {}, {"System": None}, {"System": {"application": None}}, 5])
+def test_a_request_without_an_application_id_is_400_when_a_skill_id_is_set(tmp_path, context):
+    sent = launch_with_context(context)
     answer = make_client(tmp_path, SKILL_ID).post("/alexa", data=json.dumps(sent), content_type="application/json")
     assert answer.status_code == 400
     assert_well_formed(answer)
@@ -192,11 +198,7 @@ def test_a_request_without_an_application_id_is_400_when_a_skill_id_is_set(tmp_p
 
 @pytest.mark.parametrize("context", ["missing", None])
 def test_a_request_without_context_is_answered_without_a_skill_id(tmp_path, context):
-    sent = envelope("launch")
-    if context == "missing":
-        del sent["context"]
-    else:
-        sent["context"] = context
+    sent = launch_with_context(context)
     answer = make_client(tmp_path).post("/alexa", data=json.dumps(sent), content_type="application/json")
     assert answer.status_code == 200
     assert_well_formed(answer, sent)
