@@ -7,6 +7,7 @@ even reading the audio again. True peak is measured between samples too, four ti
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -51,10 +52,15 @@ def fast_length(n: int) -> int:
         m += 1
 
 
-def _response(b: np.ndarray, a: np.ndarray, n: int) -> np.ndarray:
-    """A biquad's frequency response at the bins of an n-point real FFT."""
+@functools.lru_cache(maxsize=1)
+def _k_response(rate: int, n: int) -> np.ndarray:
+    """Both K-weighting stages' frequency response at the bins of an n-point real FFT, as one
+    fourth-order filter. The last one is kept: a clip is K-weighted twice at one length (to master
+    it, then to store its energy), and evaluating the response costs more than the FFTs."""
+    (shelf_b, shelf_a), (pass_b, pass_a) = _high_shelf(rate), _high_pass(rate)
+    b, a = np.convolve(shelf_b, pass_b), np.convolve(shelf_a, pass_a)
     z = np.exp(-1j * np.pi * np.arange(n // 2 + 1) / (n // 2))
-    return (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+    return np.polyval(b[::-1], z) / np.polyval(a[::-1], z)
 
 
 def _k_weighted(x: np.ndarray, rate: int) -> np.ndarray:
@@ -62,8 +68,7 @@ def _k_weighted(x: np.ndarray, rate: int) -> np.ndarray:
     which equals the filters run in time once the signal carries a tail of silence long enough for
     them to ring out; it spares loading scipy, which costs a second and 80 MB."""
     n = fast_length(len(x))
-    response = _response(*_high_shelf(rate), n) * _response(*_high_pass(rate), n)
-    return np.fft.irfft(np.fft.rfft(x, n) * response, n)[:len(x)]
+    return np.fft.irfft(np.fft.rfft(x, n) * _k_response(rate, n), n)[:len(x)]
 
 
 # True peak by BS.1770's method: the values between samples, at OVERSAMPLE - 1 points, each from a
