@@ -173,3 +173,25 @@ def test_the_same_phrase_twice_gives_the_same_clip(tmp_path):
     cache = ClipCache(tmp_path)
     stored = cache.put(engine.voice, 24000, "phrase", first)
     assert (cache.put(engine.voice, 24000, "phrase", again).samples == stored.samples).all()
+
+
+def test_a_voice_file_is_known_by_its_content(tmp_path):
+    """The bundled voice is known by the hash its installer recorded, which must be the hash of the
+    file as it is; a copy of it given with --voice is hashed, and is the same voice; a changed copy
+    is another voice, so it never shares cached clips."""
+    import shutil
+
+    from exporter.engines import PiperEngine, file_identity
+
+    bundled = PiperEngine()
+    assert bundled.voice.split(":")[1] == file_identity(bundled.model)
+    copy = tmp_path / "voice.onnx"
+    shutil.copy(bundled.model, copy)
+    shutil.copy(bundled.config, tmp_path / "voice.onnx.json")
+    assert PiperEngine(model=copy).voice == bundled.voice
+    with open(copy, "r+b") as handle:
+        handle.seek(1000)
+        byte = handle.read(1)[0]
+        handle.seek(1000)
+        handle.write(bytes([byte ^ 0xFF]))
+    assert PiperEngine(model=copy).voice != bundled.voice
