@@ -51,7 +51,7 @@ def analysed(samples: np.ndarray, rate: int) -> Clip:
 
 
 def _checksum(samples: np.ndarray) -> str:
-    return hashlib.sha256(samples.astype("<i2").tobytes()).hexdigest()
+    return hashlib.sha256(np.ascontiguousarray(samples, dtype="<i2").data).hexdigest()
 
 
 class ClipCache:
@@ -74,7 +74,7 @@ class ClipCache:
                     "sha256": _checksum(samples)}
         if any(meta.get(field) != value for field, value in expected.items()) or samples.size == 0:
             return None
-        return Clip(samples.astype(np.int16), ClipInfo(int(samples.size), energy, float(meta["true_peak"])))
+        return Clip(samples.astype(np.int16, copy=False), ClipInfo(int(samples.size), energy, float(meta["true_peak"])))
 
     def put(self, voice: str, rate: int, text: str, samples: np.ndarray) -> Clip:
         """Analyse and store a clip unless another export stored a good one first; returns the clip

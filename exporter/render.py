@@ -132,15 +132,21 @@ def loudness_gains(plan: RenderPlan, clips: Clips, fixed: Mapping[tuple[str, str
     return gains_at(gain)
 
 
+def encoder_command(rate: int, bitrate: str, source: str, path) -> list[str]:
+    """ffmpeg turning raw mono float samples from `source` (pipe:0, or a file) into a mono,
+    constant-bitrate MP3 at `path`."""
+    return [ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", "1",
+            "-i", source, "-c:a", "libmp3lame", "-b:a", bitrate, "-ac", "1", "-f", "mp3", str(path)]
+
+
 def encode_mp3(plan: RenderPlan, clips: Clips, gains, path, bitrate: str = "64k",
                on_block: Callable[[int], None] | None = None) -> None:
     """Stream the timeline to ffmpeg as a mono, constant-bitrate MP3 at `path`."""
-    command = [ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar", str(plan.rate),
-               "-ac", "1", "-i", "pipe:0", "-c:a", "libmp3lame", "-b:a", bitrate, "-ac", "1", "-f", "mp3", str(path)]
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(encoder_command(plan.rate, bitrate, "pipe:0", path), stdin=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
     try:
         for block in blocks(plan, clips, gains, BLOCK_S * plan.rate):
-            process.stdin.write(block.astype("<f4").tobytes())
+            process.stdin.write(np.ascontiguousarray(block, dtype="<f4").data)  # the block itself, not copies
             if on_block:
                 on_block(len(block))
         process.stdin.close()
