@@ -4,7 +4,8 @@
 
 Prints:
 - warm: the whole `stretch-coach export ROUTINE` command with every clip cached, against ffmpeg
-  alone encoding the same audio to the same MP3 settings (target: at most 1.2x);
+  alone encoding the same audio (the export's exact timeline, from a raw file) with the same
+  command (target: at most 1.2x);
 - cold: the same command with an empty clip cache, against the sum of its parts: the voice alone
   synthesizing the same distinct phrases in a fresh process, plus that ffmpeg encode (target: at
   most 1.3x);
@@ -28,9 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from exporter.audio import ffmpeg_path  # noqa: E402
+from content import Catalog, load_library  # noqa: E402
+from exporter.cache import ClipCache  # noqa: E402
+from exporter.export import Exporter, ExportOptions  # noqa: E402
+from exporter.render import BLOCK_S, blocks, encoder_command  # noqa: E402
 
 STRETCH_COACH = Path(sys.executable).parent / "stretch-coach"
+RATE, BITRATE = 24000, "64k"  # the export command's defaults
 
 # An export in this process, reporting its own peak memory.
 EXPORT_CHILD = """
@@ -73,17 +78,19 @@ def export_command(routine: str, engine: str, out: Path, cache: Path) -> float:
     return seconds
 
 
-def encode_floor(mp3: Path, rate: int = 24000, bitrate: str = "64k") -> float:
-    """ffmpeg alone encoding the same audio (the export's output decoded to raw samples first) with
-    the same encoder settings."""
-    with tempfile.TemporaryDirectory() as scratch:
-        pcm = Path(scratch) / "audio.f32"
-        subprocess.run([ffmpeg_path(), "-v", "error", "-y", "-i", str(mp3), "-f", "f32le", "-ac", "1", "-ar",
-                        str(rate), str(pcm)], check=True)
-        seconds, _ = timed([ffmpeg_path(), "-hide_banner", "-loglevel", "error", "-y", "-f", "f32le", "-ar",
-                            str(rate), "-ac", "1", "-i", str(pcm), "-c:a", "libmp3lame", "-b:a", bitrate,
-                            "-ac", "1", "-f", "mp3", str(Path(scratch) / "floor.mp3")])
-        return seconds
+def write_timeline(routine: str, engine: str, cache: Path, raw: Path) -> None:
+    """The export's exact timeline as raw samples, mixed from its warm cache as the export mixes it."""
+    exporter = Exporter(Catalog(load_library()), ExportOptions(engine=engine, rate=RATE, bitrate=BITRATE,
+                                                              cache=ClipCache(cache / "clips"), progress=False))
+    rendering = exporter.prepare(routine)
+    with open(raw, "wb") as handle:
+        for block in blocks(rendering.plan, rendering.clips, rendering.gains, BLOCK_S * RATE):
+            handle.write(block.astype("<f4").tobytes())
+
+
+def encode_floor(raw: Path) -> float:
+    """ffmpeg alone encoding the same audio with the export's own encoder command."""
+    return timed(encoder_command(RATE, BITRATE, str(raw), raw.with_suffix(".mp3")))[0]
 
 
 def peak_memory(routine: str, engine: str, minutes: float) -> dict:
@@ -100,26 +107,33 @@ def main() -> None:
     parser.add_argument("--short", type=float, default=10)
     parser.add_argument("--long", type=float, default=60)
     parser.add_argument("--rounds", type=int, default=5, help="warm runs and encodes, taken in turns; medians")
+    parser.add_argument("--cold-rounds", type=int, default=3, help="cold runs and voice-alone runs, in turns; medians")
     args = parser.parse_args()
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as scratch:
-        out, cache = Path(scratch) / "out", Path(scratch) / "cache"
-        cold = export_command(args.routine, args.engine, out, cache)
+        colds, voices = [], []
+        for round_ in range(args.cold_rounds):  # each with an empty cache; the last one's stays for the warm runs
+            out, cache = Path(scratch) / f"out{round_}", Path(scratch) / f"cache{round_}"
+            colds.append(export_command(args.routine, args.engine, out, cache))
+            _, voice_run = timed([sys.executable, "-c", VOICE_CHILD, args.routine, args.engine])
+            voice_s, phrases = voice_run.stdout.split()
+            voices.append(float(voice_s))
+        raw = Path(scratch) / "timeline.f32"
+        write_timeline(args.routine, args.engine, cache, raw)
         warms, floors = [], []
         for _ in range(args.rounds):  # in turns, so a busy moment on a shared machine hits both alike
             warms.append(export_command(args.routine, args.engine, out, cache))
-            floors.append(encode_floor(out / f"{args.routine}.mp3"))
+            floors.append(encode_floor(raw))
         warm, floor = statistics.median(warms), statistics.median(floors)
+        cold, parts = statistics.median(colds), statistics.median(voices) + floor
         sheet = json.loads((out / f"{args.routine}.cues.json").read_text())
-    _, voice_run = timed([sys.executable, "-c", VOICE_CHILD, args.routine, args.engine])
-    voice_s, phrases = voice_run.stdout.split()
-    parts = float(voice_s) + floor
 
     print(f"{args.routine} with {args.engine}: {sheet['duration_s'] / 60:.1f} minutes of audio, {phrases} distinct phrases")
     print(f"warm export command  {warm:7.2f} s   ffmpeg encode alone {floor:7.2f} s   ratio {warm / floor:5.2f}x"
           f"   (medians of {args.rounds})")
-    print(f"cold export command  {cold:7.2f} s   voice alone + encode {parts:7.2f} s   ratio {cold / parts:5.2f}x")
+    print(f"cold export command  {cold:7.2f} s   voice alone + encode {parts:7.2f} s   ratio {cold / parts:5.2f}x"
+          f"   (medians of {args.cold_rounds})")
     short, long = (peak_memory(args.routine, args.engine, minutes) for minutes in (args.short, args.long))
     print(f"peak memory, cold export: {short['duration_s'] / 60:.0f} min {short['peak_mb']:.0f} MB, "
           f"{long['duration_s'] / 60:.0f} min {long['peak_mb']:.0f} MB, ratio {long['peak_mb'] / short['peak_mb']:.2f}x")

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 import numpy as np
 from tqdm import tqdm
@@ -103,6 +103,14 @@ class ExportResult:
     split: list[Path] = field(default_factory=list)
 
 
+class Rendering(NamedTuple):
+    script: Script
+    plan: RenderPlan
+    clips: CachedClips
+    gains: dict[tuple[str, str], float]
+    synthesized: int  # clips made in this run
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside `path`, put in its place only when the block finishes without error."""
@@ -170,16 +178,22 @@ class Exporter:
         clip = mastered(clip, self.options.rate, TARGET_LUFS, PEAK_CEILING)
         return self.options.cache.put(self.voice_key, self.options.rate, text, clip).info
 
+    def prepare(self, routine_id: str | None) -> Rendering:
+        """Everything the routine's audio is mixed from (with no id, the one made to measure for the
+        options): its clips, cached or made now, where each is placed, and at what gain."""
+        script = self.catalog.script(routine_id, self.options.routine)
+        clips, synthesized = self.clips_for(script)
+        plan = plan_render(script, clips.lengths, clips.chime_lengths(), self.options.rate)
+        if plan.dropped_cues:
+            self.options.notice(f"note: {len(plan.dropped_cues)} cue(s) in {script.routine} ran longer than planned "
+                                "and were left out, so every hold still ends on time")
+        gains = loudness_gains(plan, clips, fixed={("chime", name): 1.0 for name in CHIMES})
+        return Rendering(script, plan, clips, gains, synthesized)
+
     def export(self, routine_id: str | None, mp3_path: Path, track: int = 1) -> ExportResult:
         """Render the routine (with no id, the one made to measure for the options) to `mp3_path`."""
         options = self.options
-        script = self.catalog.script(routine_id, options.routine)
-        clips, synthesized = self.clips_for(script)
-        plan = plan_render(script, clips.lengths, clips.chime_lengths(), options.rate)
-        if plan.dropped_cues:
-            options.notice(f"note: {len(plan.dropped_cues)} cue(s) in {script.routine} ran longer than planned "
-                           "and were left out, so every hold still ends on time")
-        gains = loudness_gains(plan, clips, fixed={("chime", name): 1.0 for name in CHIMES})
+        script, plan, clips, gains, synthesized = self.prepare(routine_id)
         title = heading(script.title)
         cues_path, vtt_path = mp3_path.with_suffix(".cues.json"), mp3_path.with_suffix(".vtt")
         with FileSet() as files:
