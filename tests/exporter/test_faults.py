@@ -145,10 +145,16 @@ def test_a_read_only_disk_is_one_clear_error(small_disk, warm_cache):
     assert "read-only" in line.lower()
 
 
+def listening_for_ctrl_c() -> None:
+    """Ctrl-C as from a terminal: a suite started in the background, where the shell ignores SIGINT,
+    would otherwise hand that on to the command it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_clips_are_queued_stops_at_once_and_keeps_what_was_made(tmp_path):
     cache = tmp_path / "cache"
     process = subprocess.Popen([str(STRETCH_COACH), "export", "hip", "-o", str(tmp_path / "out")],
-                               env=os.environ | {"STRETCH_COACH_CACHE": str(cache)},
+                               env=os.environ | {"STRETCH_COACH_CACHE": str(cache)}, preexec_fn=listening_for_ctrl_c,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while len(list(cache.rglob(f"*{SUFFIX}"))) < 3 and time.monotonic() < deadline:
