@@ -1,16 +1,19 @@
 """A stored user row the skill cannot use is replaced by a fresh state, with a warning in the log,
 instead of an apology on every request forever. Each bad row is written straight into the SQLite
-file, as a crash, a hand edit or an older release might have left it."""
+file, as a crash, a hand edit or an older release might have left it. Rows as DynamoDB hands them
+back, every number a Decimal, are read into the state directly."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sqlite3
+from decimal import Decimal
 
 import pytest
 
 from skill.speech import say
+from skill.state import InvalidState, UserState
 from tests.conftest import speech
 
 USER = "amzn1.ask.account.TESTUSER"
@@ -49,12 +52,15 @@ BAD_ROWS = {
     "position a list": with_changes(position=["hip", 2]),
     "history a list": with_changes(history=[]),
     "history started with a string count": with_changes(history__started={"hip": "x"}),
+    "history started with a bool count": with_changes(history__started={"hip": True}),
     "history started an unknown routine": with_changes(history__started={"yoga": 3}),
     "history last day not a date": with_changes(history__last_day="yesterday"),
     "streak as a float": with_changes(history__streak=1.5),
     "disclaimer as a string": with_changes(disclaimer_given="yes"),
     "unknown hold length": with_changes(hold_length="forever"),
     "offer of an unknown routine": with_changes(offer="yoga"),
+    "offer of an unknown kind": with_changes(offer={"kind": "maybe", "routine": "hip"}),
+    "playback at a negative offset": with_changes(playback={"routine": "hip", "token": "t", "offset_ms": -1}),
 }
 
 
@@ -116,3 +122,20 @@ def test_a_bad_session_copy_falls_back_to_the_stored_row(alexa, skill_db, caplog
     assert "Sorry" not in speech(answer)
     assert any("session's copy" in r.getMessage() for r in caplog.records)
     assert json.loads(read_row(skill_db))["history"]["started"] == {"hip": 1}
+
+
+def test_numbers_read_back_from_dynamodb_as_decimals_are_the_ints_stored():
+    """DynamoDB hands every number back as a Decimal: a whole one is the int the skill stored, wherever
+    it is, and goes back to the store and the session as that int."""
+    row = with_changes(history__started={"hip": 3, "neck": 1},
+                       playback={"routine": "hip", "token": "t", "offset_ms": 1234})
+    from_dynamodb = UserState.from_attributes(json.loads(row, parse_int=Decimal)).to_attributes()
+    assert json.dumps(from_dynamodb) == json.dumps(UserState.from_attributes(json.loads(row)).to_attributes())
+
+
+@pytest.mark.parametrize("dotted", ["position.index", "history.started.hip"])
+def test_a_number_with_a_fraction_is_not_a_count(dotted):
+    """The skill never stores one, so a Decimal('1.5') is no state it wrote (nor truncated to 1)."""
+    row = json.loads(with_changes(**{dotted.replace(".", "__"): 1.5}), parse_int=Decimal, parse_float=Decimal)
+    with pytest.raises(InvalidState, match=rf"^{dotted}: "):
+        UserState.from_attributes(row)
