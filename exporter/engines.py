@@ -10,6 +10,7 @@ CLI's choices and the exporter's worker counts come from it.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import logging
 import random
@@ -64,7 +65,8 @@ def file_identity(path: Path) -> str:
 
 def installed_identity(package: str, path: Path) -> str | None:
     """The same hash of a file a package installed, as its installer recorded it (the RECORD file
-    lists every file's sha256): hashing the 60 MB bundled voice again cost each export 40 ms."""
+    lists every file's sha256 and size): hashing the 60 MB bundled voice again cost each export
+    40 ms. None when there is no such record, or the file's size is not the recorded one."""
     import importlib.metadata
 
     try:
@@ -73,8 +75,13 @@ def installed_identity(package: str, path: Path) -> str | None:
         return None
     for entry in entries:
         if entry.hash and entry.hash.mode == "sha256" and Path(entry.locate()).resolve() == path.resolve():
+            if entry.size != path.stat().st_size:
+                return None
             value = entry.hash.value
-            return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).hex()[:16]
+            try:
+                return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).hex()[:16]
+            except binascii.Error:
+                return None
     return None
 
 

@@ -201,3 +201,27 @@ def test_a_voice_file_is_known_by_its_content(tmp_path):
         handle.seek(1000)
         handle.write(bytes([byte ^ 0xFF]))
     assert PiperEngine(model=copy).voice != bundled.voice
+
+
+def test_a_bundled_file_that_is_not_what_its_installer_recorded_is_not_trusted(tmp_path, monkeypatch):
+    """An installed voice file is known by the hash in its package's RECORD only while its size is
+    the recorded one: a file cut short or replaced gets no identity from the record."""
+    import base64
+    import hashlib
+
+    from exporter.engines import installed_identity
+
+    model = tmp_path / "voicepkg" / "voice.onnx"
+    model.parent.mkdir()
+    content = b"a voice model"
+    model.write_bytes(content)
+    recorded = base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=").decode()
+    info = tmp_path / "voicepkg-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: voicepkg\nVersion: 1.0\n")
+    (info / "RECORD").write_text(f"voicepkg/voice.onnx,sha256={recorded},{len(content)}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert installed_identity("voicepkg", model) == hashlib.sha256(content).hexdigest()[:16]
+    model.write_bytes(content[:5])
+    assert installed_identity("voicepkg", model) is None
+    assert installed_identity("no-such-package", model) is None
