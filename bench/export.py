@@ -73,8 +73,9 @@ def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProc
 
 
 def export_command(routine: str, engine: str, out: Path, cache: Path) -> float:
+    # The bench's own PATH, so the export finds the same ffmpeg as the floor it is measured against.
     seconds, _ = timed([str(STRETCH_COACH), "export", routine, "--engine", engine, "-o", str(out)],
-                       env={"STRETCH_COACH_CACHE": str(cache), "PATH": "/usr/bin:/bin"})
+                       env={"STRETCH_COACH_CACHE": str(cache), "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
     return seconds
 
 
