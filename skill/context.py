@@ -7,9 +7,10 @@ import functools
 import threading
 from typing import TYPE_CHECKING
 
+from content.spoken import spoken_list
 from skill.navigation import Walkthrough
 from skill.render import budget_for
-from skill.vocabulary import Vocabulary, spoken_list
+from skill.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from content import Catalog

@@ -51,6 +51,3 @@ class Vocabulary:
         return [words.name for words in self.routines]
 
 
-def spoken_list(items: list[str], conjunction: str = "and") -> str:
-    """'hip, lower back and quick'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

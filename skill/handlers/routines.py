@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from content.spoken import number_words
+from content.spoken import number_words, spoken_list
 from skill.conversation import Conversation
 from skill.handlers.base import IntentHandler
 from skill.handlers.navigation import TimeLeftHandler
 from skill.speech import say
 from skill.state import Offer
-from skill.vocabulary import spoken_list
 
 
 class StartRoutineHandler(IntentHandler):
