@@ -74,8 +74,7 @@ class Step(_Data):
     @property
     def duration_s(self) -> float:
         """Its segments, with the gap between sounds within it (the one before it, if any, is the Script's)."""
-        gaps = sum(1 for a, b in zip(self.segments, self.segments[1:]) if a.kind != "pause" and b.kind != "pause")
-        return round(sum(s.seconds for s in self.segments) + gaps * SOUND_GAP_S, 2)
+        return duration_s((self,))
 
 
 class Script(_Data):
