@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from content.compiler import (FIT_TOLERANCE, MIN_EXERCISES, Plan, compile_plan, fit_routine, fits, nearest_reachable,
-                              routine_reach)
+from content.compiler import (FIT_TOLERANCE, MIN_EXERCISES, Plan, compile_plan, nearest_reachable, routine_reach,
+                              try_fit)
 from content.errors import ContentError, LengthOutOfReach
 from content.loader import Library
 from content.models import Exercise, Routine, RoutineItem
@@ -153,6 +153,15 @@ class MadeToMeasure:
     def plan(self) -> Plan:
         """The fitted plan; raises LengthOutOfReach naming the range this request can reach."""
         minutes = self.options.minutes
+        plan = self._fitted(minutes)
+        if plan is None:
+            shortest, longest = self.reach()
+            raise LengthOutOfReach(self.title, minutes, shortest, longest, nearest_reachable(
+                lambda m: self._fitted(m) is not None, minutes, shortest, longest))
+        return plan
+
+    def _fitted(self, minutes: float | None) -> Plan | None:
+        """The plan fitted to `minutes`, or None when it cannot be."""
         count = min(len(self.ranked), DEFAULT_EXERCISES)
         if minutes is not None:
             # As many exercises as fit the length at their usual doses; fitting does the rest.
@@ -160,13 +169,7 @@ class MadeToMeasure:
             while count < len(self.ranked) and \
                     compile_plan(self.library, self._planned(count + 1)).duration_s <= minutes * 60 * (1 + FIT_TOLERANCE):
                 count += 1
-        try:
-            return fit_routine(self.library, self._planned(count), minutes)
-        except LengthOutOfReach:
-            shortest, longest = self.reach()
-            at_length = fits(lambda m: MadeToMeasure(self.library, self.options.model_copy(update={"minutes": m})).plan())
-            raise LengthOutOfReach(self.title, minutes, shortest, longest,
-                                   nearest_reachable(at_length, minutes, shortest, longest)) from None
+        return try_fit(self.library, self._planned(count), minutes)
 
     def script(self) -> Script:
         return compile_plan(self.library, self.plan())

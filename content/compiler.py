@@ -266,13 +266,24 @@ def plan_routine(library: Library, routine_id: str, minutes: float | None = None
 
 
 def fit_routine(library: Library, base: Plan, minutes: float | None = None) -> Plan:
-    """The routine as planned, or fitted to `minutes` within five percent.
+    """The routine as planned, or fitted to `minutes` within five percent (see try_fit). A length
+    out of reach raises LengthOutOfReach with the range the routine can reach and the nearest
+    length it can really take."""
+    plan = try_fit(library, base, minutes)
+    if plan is None:
+        shortest, longest = routine_reach(library, base)
+        raise LengthOutOfReach(base.routine.title, minutes, shortest, longest, nearest_reachable(
+            lambda m: try_fit(library, base, m) is not None, minutes, shortest, longest))
+    return plan
+
+
+def try_fit(library: Library, base: Plan, minutes: float | None = None) -> Plan | None:
+    """The routine as planned, or fitted to `minutes` within five percent; None when it cannot be.
 
     Fitting keeps good stretching: to grow, it adds the routine's extras, then sets, and only then
     lengthens holds; to shrink, it drops exercises (optional ones first), and only then shortens
     holds, never under fifteen seconds. The user's hold scale is kept as the starting point, so
-    "longer holds" still means longer holds in a fitted routine. A length out of reach raises
-    LengthOutOfReach with the range the routine can reach."""
+    "longer holds" still means longer holds in a fitted routine."""
     routine, hold_scale = base.routine, base.scale
     if not HOLD_SCALE_RANGE[0] <= hold_scale <= HOLD_SCALE_RANGE[1]:
         raise ContentError(f"hold scale {hold_scale} is out of range; use a value from "
@@ -326,26 +337,10 @@ def fit_routine(library: Library, base: Plan, minutes: float | None = None) -> P
                 break
             if plan is None:
                 items = [i for i in items if i is not _least_needed(items)]
-    if plan is None:
-        shortest, longest = routine_reach(library, base)
-        raise LengthOutOfReach(routine.title, minutes, shortest, longest, nearest_reachable(
-            fits(lambda m: fit_routine(library, base, m)), minutes, shortest, longest))
     return plan
 
 
-def fits(fit: Callable[[int], Plan]) -> Callable[[int], bool]:
-    """Whether a fitting reaches a length, from the fitting itself (which refuses with LengthOutOfReach)."""
-    def reaches(minutes: int) -> bool:
-        try:
-            fit(minutes)
-        except LengthOutOfReach:
-            return False
-        return True
-
-    return reaches
-
-
-def nearest_reachable(fits, asked: float, shortest: int, longest: int) -> int:
+def nearest_reachable(fits: Callable[[int], bool], asked: float, shortest: int, longest: int) -> int:
     """The whole number of minutes nearest the one asked for that the routine can really be
     fitted to: an end of its range, or, inside the range, the closest length that works (fitting
     moves in steps of whole exercises and sets, so a length inside the range can fall between two)."""
